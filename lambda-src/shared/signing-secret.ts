@@ -1,0 +1,199 @@
+/**
+ * The HS256 signing key, read from AWS Secrets Manager and shared by the token service (signs with
+ * AWSCURRENT) and the authorizer (verifies with AWSCURRENT or AWSPREVIOUS, so a rotation logs no
+ * one out). Tokens carry `kid` = the secret's version id, which picks the key without trying both.
+ *
+ * Secret value format (SecretString): the module's rotation Lambda writes an oct JWK,
+ * `{"kty":"oct","k":"<base64url of 32 random bytes>"}`; a bring-your-own secret may instead hold
+ * a plain string of at least 32 bytes. Anything shorter is refused: jose accepts HMAC keys of any
+ * length, and RFC 7518 §3.2 requires a key at least as long as the hash output.
+ */
+import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { CryptoKey } from "jose";
+import { ConfigurationError, DependencyError, SigningKeyUnavailableError } from "./errors.ts";
+
+export const minimumKeyBytes = 32;
+
+export type VersionStage = "AWSCURRENT" | "AWSPREVIOUS";
+
+export interface SecretVersion {
+  readonly versionId: string;
+  readonly secretString: string;
+}
+
+/** Reads one staged version; resolves undefined when the stage has no version (never rotated). */
+export type SecretVersionReader = (stage: VersionStage) => Promise<SecretVersion | undefined>;
+
+export interface SigningKey {
+  readonly versionId: string;
+  readonly key: CryptoKey;
+}
+
+export interface SigningSecretOptions {
+  /** How long fetched versions are trusted before the next read re-fetches them. */
+  readonly refreshAfterMs?: number;
+  /** At most one re-fetch per window when tokens name an unknown `kid`: a flood cannot amplify into API calls. */
+  readonly unknownKidCooldownMs?: number;
+  readonly now?: () => number;
+}
+
+interface Snapshot {
+  readonly current: SigningKey;
+  readonly previous: SigningKey | undefined;
+  readonly fetchedAt: number;
+}
+
+/** Decodes a secret value to key bytes, refusing anything below {@link minimumKeyBytes}. */
+export function keyBytesFromSecret(secretString: string): Uint8Array {
+  let bytes: Uint8Array;
+  const trimmed = secretString.trim();
+  if (trimmed.startsWith("{")) {
+    let jwk: unknown;
+    try {
+      jwk = JSON.parse(trimmed);
+    } catch {
+      throw new SigningKeyUnavailableError("the signing secret looks like JSON but does not parse");
+    }
+    const k = typeof jwk === "object" && jwk !== null && "k" in jwk ? jwk.k : undefined;
+    if (typeof k !== "string" || !/^[A-Za-z0-9_-]+$/.test(k)) {
+      throw new SigningKeyUnavailableError('the signing secret JSON must be an oct JWK with a base64url "k"');
+    }
+    bytes = Buffer.from(k, "base64url");
+  } else {
+    bytes = Buffer.from(secretString, "utf8");
+  }
+  if (bytes.length < minimumKeyBytes) {
+    throw new SigningKeyUnavailableError(
+      `the signing key is ${bytes.length} bytes; at least ${minimumKeyBytes} are required`,
+    );
+  }
+  return bytes;
+}
+
+export async function importHmacKey(bytes: Uint8Array): Promise<CryptoKey> {
+  // Imported once per version: jose given raw bytes would re-import the key on every verify.
+  return crypto.subtle.importKey("raw", bytes, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+}
+
+export class SigningSecret {
+  readonly #read: SecretVersionReader;
+  readonly #refreshAfterMs: number;
+  readonly #unknownKidCooldownMs: number;
+  readonly #now: () => number;
+  #snapshot: Snapshot | undefined;
+  #inflight: Promise<Snapshot> | undefined;
+  #lastUnknownKidRefresh = Number.NEGATIVE_INFINITY;
+
+  constructor(read: SecretVersionReader, options: SigningSecretOptions = {}) {
+    this.#read = read;
+    this.#refreshAfterMs = options.refreshAfterMs ?? 5 * 60_000;
+    this.#unknownKidCooldownMs = options.unknownKidCooldownMs ?? 30_000;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** The AWSCURRENT key, for signing. */
+  async current(): Promise<SigningKey> {
+    return (await this.#fresh()).current;
+  }
+
+  /**
+   * The keys a token may be verified with: the one whose version id is `kid` when given (only if
+   * it is still AWSCURRENT or AWSPREVIOUS), else both, current first.
+   */
+  async verificationKeys(kid: string | undefined): Promise<SigningKey[]> {
+    let snapshot = await this.#fresh();
+    if (kid === undefined) return [snapshot.current, ...(snapshot.previous === undefined ? [] : [snapshot.previous])];
+    let match = findVersion(snapshot, kid);
+    const now = this.#now();
+    if (match === undefined && now - this.#lastUnknownKidRefresh >= this.#unknownKidCooldownMs) {
+      // A rotation may have finished since the last fetch: look once, then wait out the cooldown.
+      this.#lastUnknownKidRefresh = now;
+      snapshot = await this.#load();
+      match = findVersion(snapshot, kid);
+    }
+    return match === undefined ? [] : [match];
+  }
+
+  async #fresh(): Promise<Snapshot> {
+    const snapshot = this.#snapshot;
+    if (snapshot !== undefined && this.#now() - snapshot.fetchedAt < this.#refreshAfterMs) return snapshot;
+    try {
+      return await this.#load();
+    } catch (error) {
+      // A stale key beats no key: keep deciding while Secrets Manager is unreachable.
+      if (snapshot !== undefined && !(error instanceof SigningKeyUnavailableError)) return snapshot;
+      throw error;
+    }
+  }
+
+  #load(): Promise<Snapshot> {
+    this.#inflight ??= this.#fetch().finally(() => {
+      this.#inflight = undefined;
+    });
+    return this.#inflight;
+  }
+
+  async #fetch(): Promise<Snapshot> {
+    const [current, previous] = await Promise.all([this.#read("AWSCURRENT"), this.#read("AWSPREVIOUS")]);
+    if (current === undefined) {
+      throw new SigningKeyUnavailableError(
+        "the signing secret has no AWSCURRENT value yet (its first rotation has not completed)",
+      );
+    }
+    const snapshot: Snapshot = {
+      current: await toSigningKey(current),
+      // A malformed previous version must not take the current key down with it.
+      previous: previous === undefined ? undefined : await toSigningKey(previous).catch(() => undefined),
+      fetchedAt: this.#now(),
+    };
+    this.#snapshot = snapshot;
+    return snapshot;
+  }
+}
+
+function findVersion(snapshot: Snapshot, kid: string): SigningKey | undefined {
+  if (snapshot.current.versionId === kid) return snapshot.current;
+  return snapshot.previous?.versionId === kid ? snapshot.previous : undefined;
+}
+
+async function toSigningKey(version: SecretVersion): Promise<SigningKey> {
+  return { versionId: version.versionId, key: await importHmacKey(keyBytesFromSecret(version.secretString)) };
+}
+
+export interface SecretsManagerReaderOptions {
+  readonly secretId: string;
+  /** Whole-call budget per request, well under API Gateway's 29 s and the authorizer's timeout. */
+  readonly requestTimeoutMs?: number;
+}
+
+/**
+ * A reader backed by the AWS SDK. The SDK is imported lazily so a Lambda configured without an
+ * HS256 issuer never loads it (esbuild splits it into its own chunk).
+ */
+export function secretsManagerReader(options: SecretsManagerReaderOptions): SecretVersionReader {
+  if (options.secretId.length === 0) throw new ConfigurationError("SIGNING_SECRET_ARN is empty");
+  let client: SecretsManagerClient | undefined;
+  return async (stage) => {
+    const sdk = await import("@aws-sdk/client-secrets-manager");
+    client ??= new sdk.SecretsManagerClient({
+      maxAttempts: 2,
+      requestHandler: { connectionTimeout: 1_000, requestTimeout: options.requestTimeoutMs ?? 2_000 },
+    });
+    try {
+      const output = await client.send(
+        new sdk.GetSecretValueCommand({ SecretId: options.secretId, VersionStage: stage }),
+      );
+      if (output.VersionId === undefined || output.SecretString === undefined) {
+        throw new SigningKeyUnavailableError(`the signing secret's ${stage} version holds no SecretString`);
+      }
+      return { versionId: output.VersionId, secretString: output.SecretString };
+    } catch (error) {
+      if (error instanceof SigningKeyUnavailableError) throw error;
+      // Secrets Manager answers ResourceNotFoundException for a stage with no version yet.
+      if (error instanceof sdk.ResourceNotFoundException) return undefined;
+      const name = error instanceof Error ? error.name : "UnknownError";
+      // Only the error's name is put in the message: SDK messages may quote request details.
+      throw new DependencyError(`Secrets Manager GetSecretValue(${stage}) failed: ${name}`, { cause: error });
+    }
+  };
+}

@@ -1,0 +1,129 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SigningKeyUnavailableError } from "../../../lambda-src/shared/errors.ts";
+import { keyBytesFromSecret, SigningSecret, secretsManagerReader } from "../../../lambda-src/shared/signing-secret.ts";
+import { startSecretsManagerServer, type SecretsManagerServer } from "../../../local/secrets-manager-server.ts";
+
+const jwkSecret = (): string => JSON.stringify({ kty: "oct", k: randomBytes(32).toString("base64url") });
+
+describe("keyBytesFromSecret", () => {
+  it.each([
+    ["an oct JWK", JSON.stringify({ kty: "oct", k: Buffer.alloc(32, 7).toString("base64url") }), 32],
+    ["a plain string of 32 bytes", "x".repeat(32), 32],
+    ["a plain string of 64 bytes", "y".repeat(64), 64],
+  ])("accepts %s", (_label, secret, length) => {
+    // Act
+    const bytes = keyBytesFromSecret(secret);
+
+    // Assess
+    expect(bytes.length).toBe(length);
+  });
+
+  it.each([
+    ["a 31-byte string", "x".repeat(31)],
+    ["a JWK with a 16-byte key", JSON.stringify({ kty: "oct", k: Buffer.alloc(16).toString("base64url") })],
+    ["JSON that does not parse", "{kty"],
+    ["a JWK without k", JSON.stringify({ kty: "oct" })],
+    ["a JWK whose k is not base64url", JSON.stringify({ kty: "oct", k: "a+b/c=".repeat(10) })],
+  ])("refuses %s", (_label, secret) => {
+    expect(() => keyBytesFromSecret(secret)).toThrow(SigningKeyUnavailableError);
+  });
+});
+
+describe("SigningSecret over the Secrets Manager wire protocol", () => {
+  let server: SecretsManagerServer;
+  const savedEndpoint = process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
+
+  beforeAll(async () => {
+    server = await startSecretsManagerServer();
+    process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = server.endpoint;
+    process.env.AWS_REGION ??= "us-east-1";
+    process.env.AWS_ACCESS_KEY_ID ??= "test";
+    process.env.AWS_SECRET_ACCESS_KEY ??= "test";
+  });
+
+  afterAll(async () => {
+    await server.close();
+    if (savedEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
+    else process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = savedEndpoint;
+  });
+
+  it("answers SigningKeyUnavailableError before the first rotation", async () => {
+    // Prepare
+    const { arn } = server.createSecret(`never-rotated-${randomBytes(4).toString("hex")}`);
+    const secret = new SigningSecret(secretsManagerReader({ secretId: arn }));
+
+    // Act
+    const attempt = secret.current();
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(SigningKeyUnavailableError);
+  });
+
+  it("selects by kid among AWSCURRENT and AWSPREVIOUS, and drops the version before", async () => {
+    // Prepare
+    const name = `rotating-${randomBytes(4).toString("hex")}`;
+    const { versionId: first } = server.createSecret(name, jwkSecret());
+    const second = server.rotate(name, jwkSecret());
+    const third = server.rotate(name, jwkSecret());
+    const secret = new SigningSecret(secretsManagerReader({ secretId: name }));
+
+    // Act
+    const current = await secret.current();
+    const [previous] = await secret.verificationKeys(second);
+    const tooOld = await secret.verificationKeys(first);
+    const withoutKid = await secret.verificationKeys(undefined);
+
+    // Assess
+    expect(current.versionId).toBe(third);
+    expect(previous?.versionId).toBe(second);
+    expect(tooOld).toEqual([]);
+    expect(withoutKid.map((key) => key.versionId)).toEqual([third, second]);
+  });
+
+  it("refetches once for an unknown kid, then waits out the cooldown", async () => {
+    // Prepare
+    let now = 0;
+    const name = `cooldown-${randomBytes(4).toString("hex")}`;
+    server.createSecret(name, jwkSecret());
+    const secret = new SigningSecret(secretsManagerReader({ secretId: name }), {
+      now: () => now,
+      unknownKidCooldownMs: 30_000,
+    });
+    await secret.current();
+    const before = server.calls.get("GetSecretValue") ?? 0;
+
+    // Act
+    for (let attempt = 0; attempt < 50; attempt++) await secret.verificationKeys(`unknown-${attempt}`);
+    const afterFlood = (server.calls.get("GetSecretValue") ?? 0) - before;
+    const rotated = server.rotate(name, jwkSecret());
+    now += 30_000;
+    const [found] = await secret.verificationKeys(rotated);
+
+    // Assess
+    expect(afterFlood).toBe(2);
+    expect(found?.versionId).toBe(rotated);
+  });
+
+  it("keeps deciding with the cached key while Secrets Manager fails", async () => {
+    // Prepare
+    let now = 0;
+    const name = `outage-${randomBytes(4).toString("hex")}`;
+    const { versionId } = server.createSecret(name, jwkSecret());
+    const secret = new SigningSecret(secretsManagerReader({ secretId: name }), {
+      now: () => now,
+      refreshAfterMs: 1_000,
+    });
+    await secret.current();
+    server.setPersistentFault({ kind: "status", status: 500, type: "InternalServiceError" });
+
+    // Act
+    now += 5_000;
+    const current = await secret.current().finally(() => {
+      server.setPersistentFault(undefined);
+    });
+
+    // Assess
+    expect(current.versionId).toBe(versionId);
+  });
+});
