@@ -1,0 +1,130 @@
+/**
+ * A DynamoDB-compatible endpoint on 127.0.0.1 for tests and the local run: dynalite behind a thin
+ * forwarding proxy that can be told to fail (delay, 5xx, throttling, garbage), per operation, so
+ * suites can prove that a failing table answers 503 and leaves no half-written state. Point the
+ * AWS SDK here with AWS_ENDPOINT_URL_DYNAMODB or an explicit `endpoint`.
+ *
+ * dynalite implements neither TransactWriteItems nor UpdateTimeToLive
+ * (https://github.com/architect/dynalite#todo), so nothing in this project may rely on them here.
+ */
+import {
+  request as httpRequest,
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
+import type { AddressInfo } from "node:net";
+import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import dynalite from "dynalite";
+
+export type DynamoDbFault =
+  | { readonly kind: "delay"; readonly ms: number }
+  | { readonly kind: "status"; readonly status: number; readonly type: string }
+  | { readonly kind: "garbage" };
+
+export interface DynamoDbServer {
+  readonly endpoint: string;
+  /** Requests received, by operation name (e.g. "UpdateItem"). */
+  readonly calls: Map<string, number>;
+  /** Creates a users table as docs/lambda-configuration.md describes it and returns its name. */
+  createUsersTable(name: string): Promise<string>;
+  /** A fault applied to every request for `operation` (every operation when omitted) until cleared. */
+  setFault(fault: DynamoDbFault | undefined, operation?: string): void;
+  close(): Promise<void>;
+}
+
+const anyOperation = "*";
+
+async function listen(server: Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.closeAllConnections();
+    server.close(() => {
+      resolve();
+    });
+  });
+}
+
+export async function startDynamoDbServer(): Promise<DynamoDbServer> {
+  const backend = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const backendPort = await listen(backend);
+  const calls = new Map<string, number>();
+  const faults = new Map<string, DynamoDbFault>();
+
+  const forward = (incoming: IncomingMessage, body: Buffer, response: ServerResponse): void => {
+    const upstream = httpRequest(
+      { host: "127.0.0.1", port: backendPort, method: incoming.method, path: incoming.url, headers: incoming.headers },
+      (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      },
+    );
+    upstream.on("error", () => response.destroy());
+    upstream.end(body);
+  };
+
+  const handle = async (incoming: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of incoming) chunks.push(chunk as Buffer);
+    const target = incoming.headers["x-amz-target"];
+    const operation = typeof target === "string" ? target.replace(/^DynamoDB_\d+\./, "") : "";
+    calls.set(operation, (calls.get(operation) ?? 0) + 1);
+
+    const fault = faults.get(operation) ?? faults.get(anyOperation);
+    if (fault?.kind === "delay") await new Promise((resolve) => setTimeout(resolve, fault.ms));
+    // The client may have given up during an injected delay.
+    if (response.destroyed) return;
+    if (fault?.kind === "status") {
+      response
+        .writeHead(fault.status, { "content-type": "application/x-amz-json-1.0", "x-amzn-errortype": fault.type })
+        .end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${fault.type}`, message: "injected fault" }));
+      return;
+    }
+    if (fault?.kind === "garbage") {
+      response.writeHead(200, { "content-type": "application/x-amz-json-1.0" }).end("{not json");
+      return;
+    }
+    forward(incoming, Buffer.concat(chunks), response);
+  };
+
+  const proxy = createServer((incoming, response) => {
+    handle(incoming, response).catch(() => response.destroy());
+  });
+  const endpoint = `http://127.0.0.1:${await listen(proxy)}`;
+
+  const admin = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${backendPort}`,
+    region: "us-east-1",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
+
+  return {
+    endpoint,
+    calls,
+    createUsersTable: async (name) => {
+      await admin.send(
+        new CreateTableCommand({
+          TableName: name,
+          BillingMode: "PAY_PER_REQUEST",
+          AttributeDefinitions: [{ AttributeName: "user_id", AttributeType: "S" }],
+          KeySchema: [{ AttributeName: "user_id", KeyType: "HASH" }],
+        }),
+      );
+      return name;
+    },
+    setFault: (fault, operation = anyOperation) => {
+      if (fault === undefined) faults.delete(operation);
+      else faults.set(operation, fault);
+    },
+    close: async () => {
+      admin.destroy();
+      await close(proxy);
+      await close(backend);
+    },
+  };
+}
