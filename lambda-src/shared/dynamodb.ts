@@ -1,0 +1,39 @@
+/**
+ * The DynamoDB document client every store here uses, and the one way SDK failures become
+ * project errors: a condition that did not hold is an answer, anything else is a DependencyError
+ * that carries only the SDK error's name (its message may quote keys or values).
+ */
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DependencyError } from "./errors.ts";
+
+export interface DocumentClientOptions {
+  readonly region?: string;
+  readonly endpoint?: string;
+  /** Whole-call budget per attempt; a login must answer well under API Gateway's 29 s. */
+  readonly requestTimeoutMs?: number;
+}
+
+export function createDocumentClient(options: DocumentClientOptions = {}): DynamoDBDocumentClient {
+  const client = new DynamoDBClient({
+    ...(options.region === undefined ? {} : { region: options.region }),
+    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: options.requestTimeoutMs ?? 2_000 },
+  });
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+export function isConditionalCheckFailed(error: unknown): boolean {
+  return error instanceof Error && error.name === "ConditionalCheckFailedException";
+}
+
+export function dependencyError(operation: string, error: unknown): DependencyError {
+  const name = error instanceof Error ? error.name : "UnknownError";
+  return new DependencyError(`DynamoDB ${operation} failed: ${name}`, { cause: error });
+}
+
+/** Epoch seconds, the unit of the table's TTL attribute. */
+export function epochSeconds(ms: number): number {
+  return Math.floor(ms / 1000);
+}

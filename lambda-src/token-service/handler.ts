@@ -1,0 +1,48 @@
+/**
+ * Routes a proxy event to the token service and turns every outcome into a response: a client
+ * mistake is a 4xx with an OAuth error body, a failing dependency a 503 with one log line, and
+ * nothing a client sends can reach the 500 branch (that would be a bug, and the fuzz suites look
+ * for it).
+ */
+import { DependencyError, SigningKeyUnavailableError } from "../shared/errors.ts";
+import { errorResponse, jsonResponse, type ProxyEvent, type ProxyResult } from "../shared/http.ts";
+import type { Logger } from "../shared/log.ts";
+import { AccountLockedError, ClientError } from "./errors.ts";
+import { parseRequest } from "./request.ts";
+import type { TokenService } from "./token-service.ts";
+
+export type TokenServiceHandler = (event: ProxyEvent) => Promise<ProxyResult>;
+
+export function createHandler(service: TokenService, log: Logger): TokenServiceHandler {
+  return async (event) => {
+    try {
+      const request = parseRequest(event);
+      if (request.endpoint === "logout") {
+        await service.logout(request.refreshToken);
+        return jsonResponse(200, {});
+      }
+      const tokens =
+        request.grant === "password"
+          ? await service.login(request.username, request.password)
+          : await service.refresh(request.refreshToken);
+      return jsonResponse(200, tokens);
+    } catch (error) {
+      return errorToResponse(error, log);
+    }
+  };
+}
+
+function errorToResponse(error: unknown, log: Logger): ProxyResult {
+  if (error instanceof ClientError) {
+    const headers: Record<string, string> =
+      error instanceof AccountLockedError ? { "Retry-After": String(error.retryAfterSeconds) } : {};
+    return errorResponse(error.status, error.oauthError, error.message, headers);
+  }
+  if (error instanceof DependencyError || error instanceof SigningKeyUnavailableError) {
+    log("error", "dependency_failed", { code: error.code, message: error.message });
+    return errorResponse(503, "temporarily_unavailable", "the service is temporarily unavailable; try again later");
+  }
+  const name = error instanceof Error ? error.name : typeof error;
+  log("error", "unexpected_error", { name });
+  return errorResponse(500, "server_error", "unexpected error");
+}

@@ -1,0 +1,35 @@
+/**
+ * Entry point (handler `index.handler`): configuration, SDK clients and the dummy password hash
+ * are made once per cold start and reused by every invocation.
+ */
+import { randomBytes } from "node:crypto";
+import { createDocumentClient } from "../shared/dynamodb.ts";
+import { consoleLogger } from "../shared/log.ts";
+import { hashPassword } from "../shared/password-hash.ts";
+import { SigningSecret, secretsManagerReader } from "../shared/signing-secret.ts";
+import { UsersTable } from "../shared/users-table.ts";
+import { parseConfig } from "./config.ts";
+import { createHandler } from "./handler.ts";
+import { LockoutStore } from "./lockout-store.ts";
+import { RefreshTokenStore } from "./refresh-token-store.ts";
+import { TokenService } from "./token-service.ts";
+
+const config = parseConfig(process.env);
+const client = createDocumentClient();
+const signingSecret = new SigningSecret(secretsManagerReader({ secretId: config.signingSecretArn }));
+
+const service = new TokenService({
+  config,
+  users: new UsersTable(client, config.usersTableName),
+  families: new RefreshTokenStore(client, config.usersTableName),
+  lockouts: new LockoutStore(client, config.usersTableName, {
+    maxAttempts: config.lockoutMaxAttempts,
+    lockoutSeconds: config.lockoutSeconds,
+  }),
+  signingKey: () => signingSecret.current(),
+  dummyHash: hashPassword(randomBytes(32).toString("base64url")),
+  now: Date.now,
+  log: consoleLogger,
+});
+
+export const handler = createHandler(service, consoleLogger);

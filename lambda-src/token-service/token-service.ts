@@ -1,0 +1,160 @@
+/**
+ * Login, refresh and logout, over injected stores and clock so each path runs in tests against a
+ * real table, a failing table or a frozen clock. Every write is a single-item conditional write:
+ * a failure between two of them leaves either nothing a client holds, or a state the next
+ * request reads correctly.
+ */
+import { epochSeconds } from "../shared/dynamodb.ts";
+import type { Logger } from "../shared/log.ts";
+import { hashPassword, needsRehash, verifyPassword } from "../shared/password-hash.ts";
+import type { SigningKey } from "../shared/signing-secret.ts";
+import type { UserRecord, UsersTable } from "../shared/users-table.ts";
+import { signAccessToken } from "./access-token.ts";
+import type { TokenServiceConfig } from "./config.ts";
+import { AccountLockedError, InvalidGrantError } from "./errors.ts";
+import type { LockoutStore } from "./lockout-store.ts";
+import { newRefreshToken, parseRefreshToken, sameHash } from "./refresh-token.ts";
+import type { RefreshTokenStore } from "./refresh-token-store.ts";
+
+export interface TokenResponse {
+  readonly access_token: string;
+  readonly token_type: "Bearer";
+  readonly expires_in: number;
+  readonly refresh_token: string;
+}
+
+export interface TokenServiceDependencies {
+  readonly config: TokenServiceConfig;
+  readonly users: Pick<UsersTable, "getUser" | "setPasswordHash">;
+  readonly families: Pick<RefreshTokenStore, "get" | "create" | "rotate" | "revoke">;
+  readonly lockouts: Pick<LockoutStore, "reserveAttempt" | "clear">;
+  readonly signingKey: () => Promise<SigningKey>;
+  /**
+   * A hash of a random password, made once per cold start with the current parameters: an unknown
+   * username is verified against it, so it costs what a wrong password costs.
+   */
+  readonly dummyHash: Promise<string>;
+  /** Epoch milliseconds. */
+  readonly now: () => number;
+  readonly log: Logger;
+}
+
+export class TokenService {
+  readonly #deps: TokenServiceDependencies;
+
+  constructor(dependencies: TokenServiceDependencies) {
+    this.#deps = dependencies;
+  }
+
+  async login(username: string, password: string): Promise<TokenResponse> {
+    const { users, lockouts, families, config, log } = this.#deps;
+    // Fetched first: without a key nothing can be issued, so no attempt should be counted.
+    const signingKey = await this.#deps.signingKey();
+    const now = this.#deps.now();
+    const [reservation, user] = await Promise.all([
+      lockouts.reserveAttempt(username, epochSeconds(now)),
+      users.getUser(username),
+    ]);
+    if (!reservation.allowed) throw new AccountLockedError(reservation.retryAfterSeconds);
+
+    const valid = await verifyPassword(password, user?.passwordHash ?? (await this.#deps.dummyHash));
+    if (!valid || user === undefined || user.disabled) {
+      const reason = user === undefined ? "unknown_user" : valid ? "disabled" : "wrong_password";
+      log("info", "login_rejected", { reason });
+      throw new InvalidGrantError();
+    }
+
+    await lockouts.clear(username);
+    await this.#rehashIfWeak(user, password, now);
+    const refreshToken = newRefreshToken();
+    await families.create({
+      familyId: refreshToken.familyId,
+      subject: user.username,
+      currentHash: refreshToken.hash,
+      expiresAt: epochSeconds(now) + config.refreshTokenTtlSeconds,
+    });
+    log("info", "login_succeeded", { sub: user.username });
+    return this.#respond(signingKey, user, refreshToken.value, now);
+  }
+
+  async refresh(presented: string): Promise<TokenResponse> {
+    const { users, families, config, log } = this.#deps;
+    const signingKey = await this.#deps.signingKey();
+    const now = this.#deps.now();
+    const token = parseRefreshToken(presented);
+    if (token === undefined) throw new InvalidGrantError();
+    const family = await families.get(token.familyId);
+    if (family === undefined || family.revoked || family.expiresAt <= epochSeconds(now)) {
+      throw new InvalidGrantError();
+    }
+    if (!sameHash(family.currentHash, token.hash)) {
+      await this.#revokeOnReuse(token.familyId, family.subject, now);
+      throw new InvalidGrantError();
+    }
+    const user = await users.getUser(family.subject);
+    if (user === undefined || user.disabled) throw new InvalidGrantError();
+
+    const next = newRefreshToken(token.familyId);
+    const expiresAt = epochSeconds(now) + config.refreshTokenTtlSeconds;
+    if (!(await families.rotate(token.familyId, token.hash, next.hash, expiresAt, epochSeconds(now)))) {
+      // Another request rotated this token first: the same token was presented twice, which
+      // RFC 9700 §4.14.2 treats as theft whichever copy arrived first.
+      await this.#revokeOnReuse(token.familyId, family.subject, now);
+      throw new InvalidGrantError();
+    }
+    log("info", "refresh_succeeded", { sub: user.username });
+    return this.#respond(signingKey, user, next.value, now);
+  }
+
+  /** Revokes the presented token's family. Unknown tokens are not an error (RFC 7009 §2.2). */
+  async logout(presented: string): Promise<void> {
+    const { families, log } = this.#deps;
+    const token = parseRefreshToken(presented);
+    if (token === undefined) return;
+    const family = await families.get(token.familyId);
+    if (family === undefined) return;
+    await families.revoke(token.familyId, epochSeconds(this.#deps.now()));
+    log("info", "logout", { sub: family.subject });
+  }
+
+  async #revokeOnReuse(familyId: string, subject: string, now: number): Promise<void> {
+    await this.#deps.families.revoke(familyId, epochSeconds(now));
+    this.#deps.log("warn", "refresh_token_reuse_detected", { sub: subject });
+  }
+
+  /** Best effort: a failed rehash must not fail a login that has already succeeded. */
+  async #rehashIfWeak(user: UserRecord, password: string, now: number): Promise<void> {
+    if (!needsRehash(user.passwordHash)) return;
+    try {
+      const replaced = await this.#deps.users.setPasswordHash(
+        user.username,
+        await hashPassword(password),
+        new Date(now),
+        user.passwordHash,
+      );
+      this.#deps.log("info", "password_rehashed", { sub: user.username, replaced });
+    } catch (error) {
+      const code = error instanceof Error ? error.name : "UnknownError";
+      this.#deps.log("warn", "password_rehash_failed", { sub: user.username, code });
+    }
+  }
+
+  async #respond(signingKey: SigningKey, user: UserRecord, refreshToken: string, now: number): Promise<TokenResponse> {
+    const { config } = this.#deps;
+    const accessToken = await signAccessToken(signingKey, {
+      issuer: config.issuer,
+      audience: config.audience,
+      subject: user.username,
+      scopes: user.scopes,
+      groups: user.groups,
+      issuedAt: epochSeconds(now),
+      ttlSeconds: config.accessTokenTtlSeconds,
+    });
+    return {
+      access_token: accessToken,
+      token_type: "Bearer",
+      expires_in: config.accessTokenTtlSeconds,
+      refresh_token: refreshToken,
+    };
+  }
+}
