@@ -20,7 +20,7 @@ export class WeakPasswordError extends JwtApiError {
 }
 
 /** Throws WeakPasswordError naming the rule a new password breaks. */
-export function checkPasswordPolicy(password: string, username: string): void {
+export function checkPasswordPolicy(password: string, username?: string): void {
   const length = characterCount(password.normalize("NFKC"));
   if (length < minimumPasswordLength) {
     throw new WeakPasswordError(`the password must be at least ${minimumPasswordLength} characters (got ${length})`);
@@ -28,7 +28,7 @@ export function checkPasswordPolicy(password: string, username: string): void {
   if (characterCount(password) > maximumPasswordLength) {
     throw new WeakPasswordError(`the password must be at most ${maximumPasswordLength} characters`);
   }
-  if (password.toLowerCase().includes(username.toLowerCase())) {
+  if (username !== undefined && password.toLowerCase().includes(username.toLowerCase())) {
     throw new WeakPasswordError("the password must not contain the username");
   }
   if (new Set(password).size === 1) {

@@ -1,0 +1,194 @@
+/**
+ * `jwt-api`: the operator CLI for the users table. Every command takes its streams and
+ * environment as arguments, so suites run it in-process against a loopback table.
+ */
+import type { Writable } from "node:stream";
+import { Command, CommanderError } from "commander";
+import { createDocumentClient } from "../lambda-src/shared/dynamodb.ts";
+import { DependencyError, JwtApiError } from "../lambda-src/shared/errors.ts";
+import { describeHash, hashPassword } from "../lambda-src/shared/password-hash.ts";
+import { checkPasswordPolicy } from "../lambda-src/shared/password-policy.ts";
+import { UsersTable, assertUserFields } from "../lambda-src/shared/users-table.ts";
+import { CliUsageError } from "./errors.ts";
+import { readPassword, type PasswordInput } from "./read-password.ts";
+
+export interface CliIo {
+  readonly stdin: PasswordInput;
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+interface GlobalOptions {
+  readonly region?: string;
+  readonly table?: string;
+  readonly endpointUrl?: string;
+}
+
+interface TableTarget {
+  readonly users: UsersTable;
+  readonly tableName: string;
+  readonly region: string;
+  readonly close: () => void;
+}
+
+const list = (value: string): string[] =>
+  value
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0);
+
+function openTable(options: GlobalOptions, env: CliIo["env"]): TableTarget {
+  const tableName = options.table ?? env.USERS_TABLE_NAME;
+  if (tableName === undefined || tableName.length === 0) {
+    throw new CliUsageError("name the users table with --table or USERS_TABLE_NAME");
+  }
+  const region = options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  if (region === undefined) throw new CliUsageError("name the region with --region or AWS_REGION");
+  const endpoint = options.endpointUrl ?? env.AWS_ENDPOINT_URL_DYNAMODB;
+  const client = createDocumentClient({ region, ...(endpoint === undefined ? {} : { endpoint }) });
+  return { users: new UsersTable(client, tableName), tableName, region, close: () => client.destroy() };
+}
+
+/** Runs one command line; resolves the process exit code. */
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  let target: TableTarget | undefined;
+  const withTable = async (command: Command, action: (table: TableTarget) => Promise<void>): Promise<void> => {
+    target = openTable(command.optsWithGlobals<GlobalOptions>(), io.env);
+    await action(target);
+  };
+  const newPassword = async (username?: string): Promise<string> => {
+    const password = await readPassword({ input: io.stdin, output: io.stderr }, "Password", true);
+    checkPasswordPolicy(password, username);
+    return password;
+  };
+  const say = (line: string): void => {
+    io.stdout.write(`${line}\n`);
+  };
+
+  const program = new Command("jwt-api")
+    .description("Manage the users of a terraform-aws-jwt-api deployment.")
+    .option("--region <region>", "AWS region (default: AWS_REGION)")
+    .option("--table <name>", "users table name (default: USERS_TABLE_NAME)")
+    .option("--endpoint-url <url>", "DynamoDB endpoint, e.g. a local one (default: AWS_ENDPOINT_URL_DYNAMODB)")
+    .addHelpText(
+      "after",
+      "\nPasswords are read from a hidden prompt, or from the first line of stdin when it is piped.",
+    )
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
+    .exitOverride()
+    .showHelpAfterError();
+
+  const users = program.command("users").description("add, change and list users");
+
+  users
+    .command("add")
+    .description("add a user; reads the new password (or, with --password-hash-stdin, an existing hash)")
+    .argument("<username>", "1 to 128 characters from A-Z a-z 0-9 . _ @ + -")
+    .option("--scopes <list>", "comma-separated scopes for the token's `scope` claim", list, [])
+    .option("--groups <list>", "comma-separated groups for the token's `groups` claim", list, [])
+    .option("--password-hash-stdin", "import a scrypt or bcrypt ($2a$/$2b$/$2y$) hash read from stdin")
+    .action(
+      async (
+        username: string,
+        options: { scopes: string[]; groups: string[]; passwordHashStdin?: true },
+        command: Command,
+      ) => {
+        assertUserFields({ username, scopes: options.scopes, groups: options.groups });
+        await withTable(command, async ({ users: table }) => {
+          const passwordHash =
+            options.passwordHashStdin === true ? await importedHash() : await hashPassword(await newPassword(username));
+          await table.createUser(
+            { username, passwordHash, scopes: options.scopes, groups: options.groups, disabled: false },
+            new Date(),
+          );
+          say(`added ${username}`);
+        });
+      },
+    );
+
+  const importedHash = async (): Promise<string> => {
+    const hash = await readPassword({ input: io.stdin, output: io.stderr }, "Password hash", false);
+    if (describeHash(hash) === undefined) {
+      throw new CliUsageError(
+        "stdin does not hold a scrypt ($scrypt$…) or bcrypt ($2a$/$2b$/$2y$) hash this service verifies",
+      );
+    }
+    return hash;
+  };
+
+  users
+    .command("set-password")
+    .description("replace a user's password (read from a prompt or stdin)")
+    .argument("<username>")
+    .action(async (username: string, _options: unknown, command: Command) => {
+      await withTable(command, async ({ users: table }) => {
+        await table.setPasswordHash(username, await hashPassword(await newPassword(username)), new Date());
+        say(`password set for ${username}`);
+      });
+    });
+
+  for (const [name, disabled] of [
+    ["disable", true],
+    ["enable", false],
+  ] as const) {
+    users
+      .command(name)
+      .description(disabled ? "stop a user from logging in or refreshing tokens" : "let a disabled user log in again")
+      .argument("<username>")
+      .action(async (username: string, _options: unknown, command: Command) => {
+        await withTable(command, async ({ users: table }) => {
+          await table.setDisabled(username, disabled, new Date());
+          say(`${name}d ${username}`);
+        });
+      });
+  }
+
+  users
+    .command("list")
+    .description("list users (never their hashes); needs dynamodb:Scan")
+    .option("--json", "one JSON object per line")
+    .action(async (options: { json?: true }, command: Command) => {
+      await withTable(command, async ({ users: table }) => {
+        if (options.json !== true) say(["username", "status", "scopes", "groups"].join("\t"));
+        for await (const user of table.listUsers()) {
+          const status = user.disabled ? "disabled" : "enabled";
+          const { username, scopes, groups } = user;
+          say(
+            options.json === true
+              ? JSON.stringify({ username, status, scopes, groups })
+              : [username, status, scopes.join(","), groups.join(",")].join("\t"),
+          );
+        }
+      });
+    });
+
+  program
+    .command("hash-password")
+    .description("print the scrypt hash of a password (read from a prompt or stdin), e.g. for an import")
+    .action(async () => {
+      say(await hashPassword(await newPassword()));
+    });
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    io.stderr.write(`jwt-api: ${describeFailure(error, target)}\n`);
+    return 1;
+  } finally {
+    target?.close();
+  }
+}
+
+function describeFailure(error: unknown, target: TableTarget | undefined): string {
+  if (error instanceof DependencyError && error.cause instanceof Error) {
+    if (error.cause.name === "ResourceNotFoundException" && target !== undefined) {
+      return `table ${target.tableName} does not exist in ${target.region} (check --table and --region)`;
+    }
+    return `${error.message} (check credentials, --region and --endpoint-url)`;
+  }
+  if (error instanceof JwtApiError) return error.message;
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
