@@ -1,0 +1,37 @@
+/**
+ * The ready-to-paste commands printed at startup, one per planned route: public POST routes of the
+ * token service get the grant its endpoint takes (docs/lambda-configuration.md), protected routes
+ * the bearer token obtained by the first command.
+ */
+import type { ApiModel, RouteModel } from "./plan-model.ts";
+
+export interface DemoCredentials {
+  readonly username: string;
+  readonly password: string;
+}
+
+const quote = (value: string): string => `'${value.replaceAll("'", "'\\''")}'`;
+
+const isPublic = (route: RouteModel): boolean => route.authorization === "NONE";
+
+function commandFor(route: RouteModel, baseUrl: string, credentials: DemoCredentials | undefined): string {
+  const url = `${baseUrl}${route.resourcePath}`;
+  const method = route.httpMethod === "ANY" ? "GET" : route.httpMethod;
+  if (!isPublic(route)) return `curl -s -X ${method} ${url} -H "authorization: Bearer $TOKEN"`;
+  if (method !== "POST") return `curl -s -X ${method} ${url}`;
+  const json = "-H 'content-type: application/json'";
+  if (route.resourcePath.endsWith("/token") && credentials !== undefined) {
+    const body = JSON.stringify({ username: credentials.username, password: credentials.password });
+    return `RESPONSE=$(curl -s -X POST ${url} ${json} -d ${quote(body)}); echo "$RESPONSE"; TOKEN=$(echo "$RESPONSE" | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token'); REFRESH=$(echo "$RESPONSE" | node -pe 'JSON.parse(require("fs").readFileSync(0)).refresh_token')`;
+  }
+  return `curl -s -X POST ${url} ${json} -d "{\\"refresh_token\\":\\"$REFRESH\\"}"`;
+}
+
+export function curlLines(model: ApiModel, baseUrl: string, credentials: DemoCredentials | undefined): string[] {
+  // Login first, protected calls next, and a logout last so pasting every line in order works.
+  const order = (route: RouteModel): number =>
+    route.resourcePath.endsWith("/token") ? 0 : !isPublic(route) ? 1 : route.resourcePath.endsWith("/logout") ? 3 : 2;
+  return [...model.routes]
+    .sort((a, b) => order(a) - order(b) || a.resourcePath.localeCompare(b.resourcePath))
+    .map((route) => commandFor(route, baseUrl, credentials));
+}

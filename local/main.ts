@@ -1,0 +1,115 @@
+/**
+ * `npm start`: serves a Terraform example on 127.0.0.1 exactly as its plan describes it. The first
+ * stdout line is `Listening on <base URL>` so scripts can wait for it; function output goes to stderr.
+ */
+import { existsSync } from "node:fs";
+import { cp, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, join, resolve } from "node:path";
+import { Command, InvalidArgumentError } from "commander";
+import { buildAllPackages, comparePackages } from "../scripts/lambda-packages.ts";
+import { removeStage, repoRoot, stageWorkspace } from "../test/support/terraform.ts";
+import { curlLines } from "./curl-lines.ts";
+import { startLocalRun } from "./local-run.ts";
+import { generateSigningSecret } from "./local-services.ts";
+
+interface CliOptions {
+  readonly example: string;
+  readonly port: number;
+  readonly user: string;
+  readonly passwordFile?: string;
+  readonly signingSecretFile?: string;
+}
+
+const parsePort = (value: string): number => {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError("expected 0..65535");
+  return port;
+};
+
+const program = new Command()
+  .name("npm start --")
+  .description(
+    "Run a Terraform example locally: API Gateway front, Lambda authorizer, functions, DynamoDB and Secrets Manager on 127.0.0.1.",
+  )
+  .option("--example <name|path>", "an example under examples/, or the path of any Terraform root", "hs256")
+  .option("--port <port>", "port on 127.0.0.1 (0 picks a free one)", parsePort, 3000)
+  .option("--user <name>", "username of the seeded demo user", "demo")
+  .option("--password-file <path>", "file holding the demo user's password (default: a fresh random one, printed)")
+  .option("--signing-secret-file <path>", "file holding a fixed HS256 signing secret (default: a fresh one per run)");
+
+const stderr = (line: string): void => void process.stderr.write(`${line}\n`);
+
+/** Rebuilds dist/<fn>.zip for every function whose committed package differs from a fresh build. */
+async function buildStalePackages(): Promise<void> {
+  const fresh = await buildAllPackages();
+  const { stale } = await comparePackages(fresh);
+  for (const pkg of fresh.filter((candidate) => stale.includes(candidate.name))) {
+    await writeFile(pkg.zipPath, pkg.bytes);
+    stderr(`rebuilt ${pkg.zipPath}`);
+  }
+}
+
+/** A staged, writable copy of the root: examples keep their relative module sources inside the staged tree. */
+async function stageRoot(example: string): Promise<{ rootDir: string; stage: string }> {
+  if (example.includes("/")) {
+    const source = resolve(example);
+    const stage = await mkdtemp(join(tmpdir(), "jwt-api-local-root-"));
+    await cp(source, stage, { recursive: true, filter: (path) => basename(path) !== ".terraform" });
+    return { rootDir: stage, stage };
+  }
+  if (!existsSync(join(repoRoot, "examples", example))) {
+    const known = await readdir(join(repoRoot, "examples")).catch(() => []);
+    throw new Error(`no example "${example}" (examples: ${known.join(", ") || "none yet"})`);
+  }
+  const stage = await stageWorkspace();
+  return { rootDir: join(stage, "examples", example), stage };
+}
+
+async function main(): Promise<void> {
+  const options = program.parse().opts<CliOptions>();
+  const signingSecret =
+    options.signingSecretFile === undefined
+      ? generateSigningSecret()
+      : (await readFile(options.signingSecretFile, "utf8")).trim();
+  await buildStalePackages();
+  const { rootDir, stage } = await stageRoot(options.example);
+  const run = await startLocalRun({
+    rootDir,
+    port: options.port,
+    signingSecret,
+    log: (line) => console.log(line),
+    functionLog: (functionName, line) => stderr(`[${functionName}] ${line}`),
+  }).catch(async (error: unknown) => {
+    await removeStage(stage);
+    throw error;
+  });
+
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    run
+      .close()
+      .then(() => rm(stage, { recursive: true, force: true }))
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          stderr(`error while stopping: ${String(error)}`);
+          process.exit(1);
+        },
+      );
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+
+  console.log(`Listening on ${run.baseUrl}`);
+  console.log(`Serving ${run.model.name} (${run.model.routes.length} methods); try:`);
+  for (const line of curlLines(run.model, run.baseUrl, undefined)) console.log(`  ${line}`);
+  console.log("Ctrl-C stops everything.");
+}
+
+main().catch((error: unknown) => {
+  stderr(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});

@@ -1,0 +1,71 @@
+/**
+ * Plans a Terraform root offline and returns its resources with every attribute known.
+ *
+ * A real offline plan leaves ids and ARNs "known after apply", and the plan's configuration
+ * references lose the instance key of for_each resources (`aws_api_gateway_resource.this[each.value.path]`
+ * is recorded as `aws_api_gateway_resource.this` + `each.value.path`), so neither can say which
+ * method sits on which path. `terraform test` with `mock_provider` plans and applies the same
+ * configuration against a provider that invents the computed values, and `-verbose -json` prints the
+ * resulting state: every reference, through module calls, locals and for_each, is then resolved by
+ * Terraform itself and shows up as equal values.
+ */
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { terraform, type PlannedModule, type PlannedResource } from "../test/support/terraform.ts";
+
+export class TerraformStateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "TerraformStateError";
+  }
+}
+
+const testDirectory = ".local-run";
+
+interface TestMessage {
+  readonly type?: string;
+  readonly "@message"?: string;
+  readonly test_state?: { readonly root_module?: PlannedModule };
+  readonly diagnostic?: { readonly severity?: string; readonly summary?: string; readonly detail?: string };
+}
+
+/** Local names of the providers the root installed, read from the lock file `terraform init` wrote. */
+async function installedProviders(rootDir: string): Promise<string[]> {
+  const lock = await readFile(join(rootDir, ".terraform.lock.hcl"), "utf8").catch(() => "");
+  const names = [...lock.matchAll(/^provider\s+"[^"]*\/([^"/]+)"/gm)].map((match) => match[1] ?? "");
+  return [...new Set(names.filter((name) => name.length > 0))];
+}
+
+export function flattenModules(module: PlannedModule | undefined): PlannedResource[] {
+  if (module === undefined) return [];
+  return [...(module.resources ?? []), ...(module.child_modules ?? []).flatMap(flattenModules)];
+}
+
+/** Runs `terraform init` and a mocked `terraform test` in `rootDir` (a staged copy: both write into it). */
+export async function plannedResources(rootDir: string): Promise<PlannedResource[]> {
+  await terraform(["init", "-no-color", "-backend=false", `-test-directory=${testDirectory}`], { cwd: rootDir });
+  const providers = await installedProviders(rootDir);
+  await mkdir(join(rootDir, testDirectory), { recursive: true });
+  await writeFile(
+    join(rootDir, testDirectory, "local.tftest.hcl"),
+    [...providers.map((name) => `mock_provider "${name}" {}`), 'run "local" {}', ""].join("\n"),
+  );
+  const result = await terraform(["test", "-no-color", "-json", "-verbose", `-test-directory=${testDirectory}`], {
+    cwd: rootDir,
+    allowFailure: true,
+  });
+  const messages = result.stdout
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line) as TestMessage);
+  const state = messages.find((message) => message.type === "test_state")?.test_state;
+  if (result.code !== 0 || state === undefined) {
+    const diagnostics = messages
+      .filter((message) => message.type === "diagnostic" && message.diagnostic?.severity === "error")
+      .map((message) => `${message.diagnostic?.summary ?? ""}: ${message.diagnostic?.detail ?? ""}`);
+    throw new TerraformStateError(
+      `terraform could not plan ${rootDir}:\n${diagnostics.join("\n") || result.stderr || result.stdout}`,
+    );
+  }
+  return flattenModules(state.root_module);
+}
