@@ -19,7 +19,12 @@ export function createDocumentClient(options: DocumentClientOptions = {}): Dynam
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     maxAttempts: 2,
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: options.requestTimeoutMs ?? 2_000 },
+    requestHandler: {
+      connectionTimeout: 1_000,
+      requestTimeout: options.requestTimeoutMs ?? 2_000,
+      // Without it the Smithy handler only logs a warning when the timeout passes and keeps waiting.
+      throwOnRequestTimeout: true,
+    },
   });
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }

@@ -13,7 +13,10 @@ import type { TokenService } from "./token-service.ts";
 
 export type TokenServiceHandler = (event: ProxyEvent) => Promise<ProxyResult>;
 
-export function createHandler(service: TokenService, log: Logger): TokenServiceHandler {
+export function createHandler(
+  service: Pick<TokenService, "login" | "refresh" | "logout">,
+  log: Logger,
+): TokenServiceHandler {
   return async (event) => {
     try {
       const request = parseRequest(event);

@@ -1,0 +1,189 @@
+/**
+ * The token service over a real (dynalite) table with a frozen clock and injected faults: the
+ * paths the end-to-end suite cannot steer, such as expiry and a table failing mid-request.
+ */
+import { randomBytes } from "node:crypto";
+import { ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { DependencyError } from "../../../lambda-src/shared/errors.ts";
+import type { Logger } from "../../../lambda-src/shared/log.ts";
+import { hashPassword } from "../../../lambda-src/shared/password-hash.ts";
+import { importHmacKey } from "../../../lambda-src/shared/signing-secret.ts";
+import { UsersTable } from "../../../lambda-src/shared/users-table.ts";
+import { InvalidGrantError } from "../../../lambda-src/token-service/errors.ts";
+import { LockoutStore } from "../../../lambda-src/token-service/lockout-store.ts";
+import { RefreshTokenStore } from "../../../lambda-src/token-service/refresh-token-store.ts";
+import { TokenService } from "../../../lambda-src/token-service/token-service.ts";
+import { startLoopbackAws, type LoopbackAws } from "../../support/loopback-aws.ts";
+
+const password = "a long and lovely pass phrase";
+const fast = { ln: 10, r: 8, p: 1 };
+const config = {
+  usersTableName: "",
+  signingSecretArn: "unused",
+  issuer: "https://issuer.example",
+  audience: "api",
+  accessTokenTtlSeconds: 900,
+  refreshTokenTtlSeconds: 600,
+  lockoutMaxAttempts: 3,
+  lockoutSeconds: 60,
+};
+
+let aws: LoopbackAws;
+let tableName: string;
+let clock = Date.parse("2030-01-01T00:00:00Z");
+const logged: string[] = [];
+const log: Logger = (level, event) => logged.push(`${level}:${event}`);
+
+const newService = async () => {
+  const key = await importHmacKey(randomBytes(32));
+  return new TokenService({
+    config: { ...config, usersTableName: tableName },
+    users: new UsersTable(aws.client, tableName),
+    families: new RefreshTokenStore(aws.client, tableName),
+    lockouts: new LockoutStore(aws.client, tableName, { maxAttempts: 3, lockoutSeconds: 60 }),
+    signingKey: () => Promise.resolve({ versionId: "v1", key }),
+    dummyHash: hashPassword(randomBytes(16).toString("hex"), fast),
+    now: () => clock,
+    log,
+  });
+};
+
+const familyItems = async (): Promise<number> => {
+  const output = await aws.client.send(
+    new ScanCommand({
+      TableName: tableName,
+      FilterExpression: "begins_with(user_id, :family)",
+      ExpressionAttributeValues: { ":family": "family#" },
+    }),
+  );
+  return output.Count ?? 0;
+};
+
+beforeAll(async () => {
+  aws = await startLoopbackAws();
+  tableName = await aws.newTable();
+  const users = new UsersTable(aws.client, tableName);
+  const hash = await hashPassword(password, fast);
+  for (const username of ["alice", "bob"]) {
+    await users.createUser({ username, passwordHash: hash, scopes: [], groups: [], disabled: false }, new Date(clock));
+  }
+});
+
+afterEach(() => {
+  aws.dynamo.setFault(undefined);
+  aws.dynamo.setFault(undefined, "PutItem");
+  aws.dynamo.setFault(undefined, "UpdateItem");
+});
+
+afterAll(async () => {
+  await aws.close();
+});
+
+describe("TokenService", () => {
+  it("refuses a refresh token after its family expires", async () => {
+    // Prepare
+    const service = await newService();
+    const { refresh_token: token } = await service.login("alice", password);
+
+    // Act
+    clock += 601_000;
+    const attempt = service.refresh(token);
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(InvalidGrantError);
+  });
+
+  it("slides the family's expiry forward on each refresh", async () => {
+    // Prepare
+    const service = await newService();
+    let { refresh_token: token } = await service.login("alice", password);
+
+    // Act
+    for (let step = 0; step < 3; step++) {
+      clock += 500_000;
+      ({ refresh_token: token } = await service.refresh(token));
+    }
+
+    // Assess
+    expect(token).toMatch(/\./);
+  });
+
+  it("refuses a refresh for a user disabled since login", async () => {
+    // Prepare
+    const service = await newService();
+    const { refresh_token: token } = await service.login("bob", password);
+    await new UsersTable(aws.client, tableName).setDisabled("bob", true, new Date(clock));
+
+    // Act
+    const attempt = service.refresh(token);
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(InvalidGrantError);
+  });
+
+  it("answers DependencyError and writes no refresh token when the table fails at login", async () => {
+    // Prepare
+    const service = await newService();
+    const before = await familyItems();
+    aws.dynamo.setFault({ kind: "status", status: 500, type: "InternalServerError" }, "PutItem");
+
+    // Act
+    const attempt = service.login("alice", password);
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(DependencyError);
+    aws.dynamo.setFault(undefined, "PutItem");
+    expect(await familyItems()).toBe(before);
+  });
+
+  it("leaves the presented refresh token usable when the rotation write fails", async () => {
+    // Prepare
+    const service = await newService();
+    const { refresh_token: token } = await service.login("alice", password);
+    aws.dynamo.setFault({ kind: "status", status: 400, type: "ProvisionedThroughputExceededException" }, "UpdateItem");
+
+    // Act
+    const failed = service.refresh(token);
+    await expect(failed).rejects.toBeInstanceOf(DependencyError);
+    aws.dynamo.setFault(undefined, "UpdateItem");
+    const retried = await service.refresh(token);
+
+    // Assess
+    expect(retried.refresh_token).not.toBe(token);
+  });
+
+  it("answers DependencyError within the client's time budget when the table hangs", async () => {
+    // Prepare
+    const service = await newService();
+    aws.dynamo.setFault({ kind: "delay", ms: 10_000 });
+
+    // Act
+    const started = performance.now();
+    const attempt = service.login("alice", password);
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(DependencyError);
+    expect(performance.now() - started).toBeLessThan(6_000);
+  });
+
+  it("logs events without passwords or tokens", async () => {
+    // Prepare
+    const service = await newService();
+    logged.length = 0;
+
+    // Act
+    const { refresh_token: token } = await service.login("alice", password);
+    await service.refresh(token);
+    await service.refresh(token).catch(() => undefined);
+    await service.login("alice", "wrong password entirely").catch(() => undefined);
+
+    // Assess
+    expect(logged).toEqual([
+      "info:login_succeeded",
+      "info:refresh_succeeded",
+      "warn:refresh_token_reuse_detected",
+      "info:login_rejected",
+    ]);
+  });
+});
