@@ -1,0 +1,384 @@
+################################################################################
+# Issuers
+################################################################################
+
+locals {
+  hs256_enabled         = var.issuers.hs256 != null
+  token_service_enabled = local.hs256_enabled && var.token_service.create
+  create_secret         = local.hs256_enabled && var.secret.create
+  create_table          = local.token_service_enabled && var.table.create
+
+  hs256_issuer    = local.hs256_enabled ? coalesce(try(var.issuers.hs256.issuer, null), "urn:jwt-api:${var.name}") : null
+  hs256_audiences = local.hs256_enabled ? coalesce(try(var.issuers.hs256.audiences, null), [var.name]) : []
+
+  signing_secret_arn = local.create_secret ? try(module.signing_secret[0].secretsmanager_secret_arn, null) : (local.hs256_enabled ? var.secret.arn : null)
+
+  # JWT_ISSUERS, in the issuer-object format of docs/lambda-configuration.md § Authorizer. Unset
+  # optional fields are dropped rather than sent as null.
+  jwt_issuers = concat(
+    local.hs256_enabled ? [{
+      for key, value in {
+        type            = "hs256"
+        issuer          = local.hs256_issuer
+        audiences       = local.hs256_audiences
+        secret_arn      = local.signing_secret_arn
+        typ             = try(var.issuers.hs256.typ, null)
+        required_claims = try(var.issuers.hs256.required_claims, [])
+      } : key => value if value != null
+    }] : [],
+    [
+      for pool in var.issuers.cognito : {
+        for key, value in {
+          type            = "cognito"
+          user_pool_id    = pool.user_pool_id
+          region          = split("_", pool.user_pool_id)[0]
+          client_ids      = pool.client_ids
+          token_use       = pool.token_use
+          required_claims = pool.required_claims
+          typ             = pool.typ
+          issuer          = pool.issuer
+          jwks_uri        = pool.jwks_uri
+        } : key => value if value != null
+      }
+    ],
+    [
+      for provider in var.issuers.oidc : {
+        for key, value in {
+          type            = "oidc"
+          issuer          = provider.issuer
+          jwks_uri        = provider.jwks_uri
+          audiences       = provider.audiences
+          algorithms      = provider.algorithms
+          required_claims = provider.required_claims
+          typ             = provider.typ
+        } : key => value if value != null
+      }
+    ],
+    var.issuers.google == null ? [] : [{
+      for key, value in {
+        type            = "google"
+        client_ids      = var.issuers.google.client_ids
+        hosted_domain   = var.issuers.google.hosted_domain
+        required_claims = var.issuers.google.required_claims
+        jwks_uri        = var.issuers.google.jwks_uri
+      } : key => value if value != null
+    }],
+  )
+}
+
+################################################################################
+# Lambda packages
+################################################################################
+
+locals {
+  function_keys = ["authorizer", "token-service", "sample-api", "secret-rotation"]
+
+  # Committed, byte-reproducible zips: applying the module needs no Node toolchain.
+  package_paths = merge({ for key in local.function_keys : key => "${path.module}/dist/${key}.zip" }, var.lambda_package_paths)
+
+  function_settings = {
+    for key in local.function_keys : key => {
+      runtime                        = var.lambda.runtime
+      architecture                   = var.lambda.architecture
+      memory_size                    = coalesce(try(var.lambda.functions[key].memory_size, null), var.lambda.memory_size)
+      timeout                        = coalesce(try(var.lambda.functions[key].timeout, null), var.lambda.timeout)
+      reserved_concurrent_executions = coalesce(try(var.lambda.functions[key].reserved_concurrent_executions, null), var.lambda.reserved_concurrent_executions)
+      log_retention_in_days          = var.lambda.log_retention_in_days
+    }
+  }
+}
+
+################################################################################
+# Signing secret
+################################################################################
+
+module "signing_secret" {
+  source = "./modules/signing-secret"
+  count  = local.create_secret ? 1 : 0
+
+  name                              = coalesce(var.secret.name, "${var.name}/jwt-signing-key")
+  kms_key_arn                       = var.secret.kms_key_arn
+  recovery_window_in_days           = var.secret.recovery_window_in_days
+  rotation_automatically_after_days = var.secret.rotation_automatically_after_days
+  rotation_schedule_expression      = var.secret.rotation_schedule_expression
+
+  rotation_function = merge(local.function_settings["secret-rotation"], {
+    function_name = "${var.name}-secret-rotation"
+    package_path  = local.package_paths["secret-rotation"]
+  })
+
+  tags = var.tags
+}
+
+################################################################################
+# Users table
+################################################################################
+
+module "users_table" {
+  source = "./modules/users-table"
+  count  = local.create_table ? 1 : 0
+
+  name                           = coalesce(var.table.name, "${var.name}-users")
+  deletion_protection_enabled    = var.table.deletion_protection_enabled
+  point_in_time_recovery_enabled = var.table.point_in_time_recovery_enabled
+
+  tags = var.tags
+}
+
+# An existing table given by name only: its ARN is needed for the token service's policy.
+data "aws_dynamodb_table" "existing" {
+  count = local.token_service_enabled && !var.table.create && var.table.arn == null ? 1 : 0
+
+  name = var.table.name
+}
+
+locals {
+  table_name = (
+    !local.token_service_enabled ? null :
+    local.create_table ? try(module.users_table[0].dynamodb_table_name, null) :
+    var.table.arn != null ? regex("table/(.+)$", var.table.arn)[0] : var.table.name
+  )
+  table_arn = (
+    !local.token_service_enabled ? null :
+    local.create_table ? try(module.users_table[0].dynamodb_table_arn, null) :
+    coalesce(var.table.arn, try(data.aws_dynamodb_table.existing[0].arn, null))
+  )
+}
+
+################################################################################
+# Token service
+################################################################################
+
+module "token_service" {
+  source = "./modules/lambda-function"
+  count  = local.token_service_enabled ? 1 : 0
+
+  function_name = "${var.name}-token-service"
+  description   = "Issues, refreshes and revokes HS256 tokens for ${var.name}"
+  package_path  = local.package_paths["token-service"]
+
+  runtime                        = local.function_settings["token-service"].runtime
+  architecture                   = local.function_settings["token-service"].architecture
+  memory_size                    = local.function_settings["token-service"].memory_size
+  timeout                        = local.function_settings["token-service"].timeout
+  reserved_concurrent_executions = local.function_settings["token-service"].reserved_concurrent_executions
+  log_retention_in_days          = local.function_settings["token-service"].log_retention_in_days
+
+  environment_variables = {
+    USERS_TABLE_NAME          = local.table_name
+    SIGNING_SECRET_ARN        = local.signing_secret_arn
+    TOKEN_ISSUER              = local.hs256_issuer
+    TOKEN_AUDIENCE            = local.hs256_audiences[0]
+    ACCESS_TOKEN_TTL_SECONDS  = tostring(var.token_service.access_token_ttl_seconds)
+    REFRESH_TOKEN_TTL_SECONDS = tostring(var.token_service.refresh_token_ttl_seconds)
+    LOCKOUT_MAX_ATTEMPTS      = tostring(var.token_service.lockout_max_attempts)
+    LOCKOUT_SECONDS           = tostring(var.token_service.lockout_seconds)
+  }
+
+  attach_policy_json = true
+  policy_json        = local.token_service_policy
+
+  tags = var.tags
+}
+
+locals {
+  token_service_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = concat(
+      # Users, refresh-token families and lockouts are single-item reads and conditional writes
+      # (docs/lambda-configuration.md § Users table): no Query, Scan, DeleteItem or transactions.
+      [{
+        Sid      = "UsersTableItems"
+        Effect   = "Allow"
+        Action   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+        Resource = [local.table_arn, "${local.table_arn}/index/*"]
+      }],
+      # The token service signs with AWSCURRENT, and its key cache loads AWSCURRENT and AWSPREVIOUS
+      # together (lambda-src/shared/signing-secret.ts), failing the load if either read is denied.
+      # AWSPENDING, a key still being rotated in, stays unreadable. secretsmanager:VersionStage is
+      # a multi-valued GetSecretValue condition key:
+      # https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecretsmanager.html
+      [{
+        Sid       = "ReadSigningKey"
+        Effect    = "Allow"
+        Action    = "secretsmanager:GetSecretValue"
+        Resource  = local.signing_secret_arn
+        Condition = { "ForAnyValue:StringEquals" = { "secretsmanager:VersionStage" = ["AWSCURRENT", "AWSPREVIOUS"] } }
+      }],
+      # Secrets Manager names the secret in the encryption context, so the key decrypts only it:
+      # https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html
+      var.secret.kms_key_arn == null ? [] : [{
+        Sid       = "DecryptSigningSecretOnly"
+        Effect    = "Allow"
+        Action    = "kms:Decrypt"
+        Resource  = var.secret.kms_key_arn
+        Condition = { StringEquals = { "kms:EncryptionContext:SecretARN" = local.signing_secret_arn } }
+      }],
+    )
+  })
+}
+
+################################################################################
+# Sample API
+################################################################################
+
+module "sample_api" {
+  source = "./modules/lambda-function"
+  count  = var.sample_api.create ? 1 : 0
+
+  function_name = "${var.name}-sample-api"
+  description   = "Sample protected endpoint of ${var.name}"
+  package_path  = local.package_paths["sample-api"]
+
+  runtime                        = local.function_settings["sample-api"].runtime
+  architecture                   = local.function_settings["sample-api"].architecture
+  memory_size                    = local.function_settings["sample-api"].memory_size
+  timeout                        = local.function_settings["sample-api"].timeout
+  reserved_concurrent_executions = local.function_settings["sample-api"].reserved_concurrent_executions
+  log_retention_in_days          = local.function_settings["sample-api"].log_retention_in_days
+
+  tags = var.tags
+}
+
+################################################################################
+# Routes
+################################################################################
+
+locals {
+  builtin_functions = merge(
+    local.token_service_enabled ? {
+      "token-service" = {
+        arn        = try(module.token_service[0].lambda_function_arn, null)
+        invoke_arn = try(module.token_service[0].lambda_function_invoke_arn, null)
+      }
+    } : {},
+    var.sample_api.create ? {
+      "sample-api" = {
+        arn        = try(module.sample_api[0].lambda_function_arn, null)
+        invoke_arn = try(module.sample_api[0].lambda_function_invoke_arn, null)
+      }
+    } : {},
+  )
+
+  builtin_routes = merge(
+    local.token_service_enabled ? {
+      for name, path in { auth_token = "/auth/token", auth_refresh = "/auth/refresh", auth_logout = "/auth/logout" } :
+      name => { method = "POST", path = path, function = "token-service", function_arn = null, protected = false, scopes = [], groups = [], throttling = null }
+    } : {},
+    var.sample_api.create ? {
+      sample_api = {
+        method       = var.sample_api.method
+        path         = var.sample_api.path
+        function     = "sample-api"
+        function_arn = null
+        protected    = true
+        scopes       = var.sample_api.scopes
+        groups       = var.sample_api.groups
+        throttling   = null
+      }
+    } : {},
+  )
+
+  all_routes = merge(local.builtin_routes, {
+    for key, route in var.routes : key => {
+      method       = route.method
+      path         = route.path
+      function     = route.function
+      function_arn = route.function_arn
+      protected    = !route.public
+      scopes       = route.scopes
+      groups       = route.groups
+      throttling   = route.throttling
+    }
+  })
+
+  api_routes = {
+    for key, route in local.all_routes : key => {
+      method       = route.method
+      path         = route.path
+      protected    = route.protected
+      throttling   = route.throttling
+      function_arn = route.function != null ? local.builtin_functions[route.function].arn : route.function_arn
+      # Lambda's invoke ARN, built from the function ARN's own partition and region.
+      invoke_arn = (
+        route.function != null ? local.builtin_functions[route.function].invoke_arn :
+        "arn:${split(":", route.function_arn)[1]}:apigateway:${split(":", route.function_arn)[3]}:lambda:path/2015-03-31/functions/${route.function_arn}/invocations"
+      )
+    }
+  }
+
+  # JWT_ROUTES: one entry per protected route, in the authorizer's "VERB /path" form where path
+  # parameters and ANY are wildcards, as they are in the method ARN the authorizer sees.
+  jwt_routes = [
+    for key in sort(keys(local.all_routes)) : {
+      route  = "${local.all_routes[key].method == "ANY" ? "*" : local.all_routes[key].method} ${replace(local.all_routes[key].path, "/\\{[^}]+\\}/", "*")}"
+      scopes = local.all_routes[key].scopes
+      groups = local.all_routes[key].groups
+    } if local.all_routes[key].protected
+  ]
+
+  # A REQUEST authorizer's token sources follow its identity sources unless set explicitly.
+  request_token_sources = [
+    for source in split(",", var.authorizer.identity_source) :
+    replace(replace(trimspace(source), "/^method\\.request\\.header\\.(.*)$/", "header:$1"), "/^method\\.request\\.querystring\\.(.*)$/", "query:$1")
+  ]
+  token_sources = coalesce(var.authorizer.token_sources, var.authorizer.type == "REQUEST" ? [for source in local.request_token_sources : lower(source)] : ["header:authorization", "query:token"])
+}
+
+################################################################################
+# Authorizer
+################################################################################
+
+module "authorizer" {
+  source = "./modules/authorizer"
+
+  function_name = "${var.name}-authorizer"
+  package_path  = local.package_paths["authorizer"]
+  lambda        = local.function_settings["authorizer"]
+
+  environment_variables = {
+    JWT_ISSUERS                 = jsonencode(local.jwt_issuers)
+    JWT_ROUTES                  = jsonencode(local.jwt_routes)
+    JWT_UNLISTED_ROUTES         = var.authorizer.unlisted_routes
+    JWT_CLOCK_TOLERANCE_SECONDS = tostring(var.authorizer.clock_tolerance_seconds)
+    JWT_MAX_TOKEN_LENGTH        = tostring(var.authorizer.max_token_length)
+    JWT_CONTEXT_CLAIMS          = jsonencode(var.authorizer.context_claims)
+    JWT_TOKEN_SOURCES           = jsonencode(local.token_sources)
+    JWT_DECISION_CACHE_SIZE     = tostring(var.authorizer.decision_cache_size)
+    JWKS_TIMEOUT_MS             = tostring(var.authorizer.jwks_timeout_ms)
+    JWKS_COOLDOWN_MS            = tostring(var.authorizer.jwks_cooldown_ms)
+  }
+
+  signing_secret = local.hs256_enabled ? {
+    arn         = local.signing_secret_arn
+    kms_key_arn = var.secret.kms_key_arn
+  } : null
+
+  tags = var.tags
+}
+
+################################################################################
+# REST API
+################################################################################
+
+module "rest_api" {
+  source = "./modules/rest-api"
+
+  name        = var.name
+  description = "JWT-protected API ${var.name}"
+  routes      = local.api_routes
+
+  authorizer = {
+    invoke_arn                     = module.authorizer.lambda_function_invoke_arn
+    credentials_arn                = module.authorizer.invoke_iam_role_arn
+    type                           = var.authorizer.type
+    identity_source                = var.authorizer.identity_source
+    identity_validation_expression = var.authorizer.identity_validation_expression
+    result_ttl_in_seconds          = var.authorizer.result_ttl_in_seconds
+  }
+
+  cors  = var.cors
+  stage = var.stage
+
+  tags = var.tags
+}

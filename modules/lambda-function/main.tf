@@ -1,0 +1,57 @@
+################################################################################
+# Function
+################################################################################
+
+resource "aws_lambda_function" "this" {
+  function_name = var.function_name
+  description   = var.description
+  role          = aws_iam_role.this.arn
+
+  filename         = var.package_path
+  source_code_hash = filebase64sha256(var.package_path)
+  handler          = var.handler
+  runtime          = var.runtime
+  architectures    = [var.architecture]
+
+  memory_size                    = var.memory_size
+  timeout                        = var.timeout
+  reserved_concurrent_executions = var.reserved_concurrent_executions
+
+  dynamic "environment" {
+    for_each = length(var.environment_variables) > 0 ? [var.environment_variables] : []
+
+    content {
+      variables = environment.value
+    }
+  }
+
+  logging_config {
+    log_format = "JSON"
+    log_group  = aws_cloudwatch_log_group.this.name
+  }
+
+  tags = var.tags
+
+  # The first invocation (rotate_immediately, or a request racing the apply) must find the role
+  # able to write logs and read what the code reads; IAM is eventually consistent, so the policies
+  # are attached before the function exists rather than alongside it.
+  depends_on = [
+    aws_iam_role_policy.logs,
+    aws_iam_role_policy.this,
+  ]
+}
+
+################################################################################
+# Logging
+################################################################################
+
+# Created here rather than by Lambda on first write, so retention applies from the first line and
+# `terraform destroy` removes the logs with the function; the role therefore needs no
+# logs:CreateLogGroup.
+resource "aws_cloudwatch_log_group" "this" {
+  name              = "/aws/lambda/${var.function_name}"
+  retention_in_days = var.log_retention_in_days
+  kms_key_id        = var.log_kms_key_arn
+
+  tags = var.tags
+}

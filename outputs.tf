@@ -1,0 +1,113 @@
+################################################################################
+# REST API
+################################################################################
+
+output "rest_api_id" {
+  description = "ID of the REST API."
+  value       = module.rest_api.rest_api_id
+}
+
+output "rest_api_execution_arn" {
+  description = "Execution ARN of the REST API, for Lambda permissions of integrations added outside the module."
+  value       = module.rest_api.rest_api_execution_arn
+}
+
+output "rest_api_root_resource_id" {
+  description = "ID of the API's root resource."
+  value       = module.rest_api.rest_api_root_resource_id
+}
+
+################################################################################
+# Stage
+################################################################################
+
+output "stage_name" {
+  description = "Name of the deployed stage."
+  value       = module.rest_api.stage_name
+}
+
+output "invoke_url" {
+  description = "Base URL of the stage (`https://<api>.execute-api.<region>.amazonaws.com/<stage>`), no trailing slash."
+  value       = module.rest_api.stage_invoke_url
+}
+
+output "token_endpoint_url" {
+  description = "URL of POST /auth/token, or null without the token service."
+  value       = local.token_service_enabled ? "${module.rest_api.stage_invoke_url}/auth/token" : null
+}
+
+output "sample_api_url" {
+  description = "URL of the sample protected endpoint, or null when it is not created."
+  value       = var.sample_api.create ? "${module.rest_api.stage_invoke_url}${var.sample_api.path}" : null
+}
+
+################################################################################
+# Authorizer
+################################################################################
+
+output "authorizer_id" {
+  description = "ID of the API Gateway authorizer (for methods added outside the module)."
+  value       = module.rest_api.authorizer_id
+}
+
+output "authorizer_invoke_role_arn" {
+  description = "ARN of the IAM role API Gateway assumes to invoke the authorizer Lambda."
+  value       = module.authorizer.invoke_iam_role_arn
+}
+
+output "authorizer_lambda_function_arn" {
+  description = "ARN of the authorizer Lambda."
+  value       = module.authorizer.lambda_function_arn
+}
+
+output "authorizer_lambda_function_invoke_arn" {
+  description = "Invoke ARN of the authorizer Lambda (an authorizer URI for other APIs, e.g. a WebSocket API)."
+  value       = module.authorizer.lambda_function_invoke_arn
+}
+
+################################################################################
+# Lambda
+################################################################################
+
+output "lambda_function_names" {
+  description = "Names of the Lambdas the module created, by function (authorizer, token-service, sample-api, secret-rotation)."
+  value = merge(
+    { authorizer = module.authorizer.lambda_function_name },
+    local.token_service_enabled ? { "token-service" = module.token_service[0].lambda_function_name } : {},
+    var.sample_api.create ? { "sample-api" = module.sample_api[0].lambda_function_name } : {},
+    local.create_secret ? { "secret-rotation" = module.signing_secret[0].rotation_lambda_function_name } : {},
+  )
+}
+
+output "lambda_function_arns" {
+  description = "ARNs of the Lambdas the module created, by function."
+  value = merge(
+    { authorizer = module.authorizer.lambda_function_arn },
+    local.token_service_enabled ? { "token-service" = module.token_service[0].lambda_function_arn } : {},
+    var.sample_api.create ? { "sample-api" = module.sample_api[0].lambda_function_arn } : {},
+    local.create_secret ? { "secret-rotation" = module.signing_secret[0].rotation_lambda_function_arn } : {},
+  )
+}
+
+################################################################################
+# Users table
+################################################################################
+
+output "dynamodb_table_name" {
+  description = "Name of the users table the token service uses, or null without the token service."
+  value       = local.table_name
+}
+
+output "dynamodb_table_arn" {
+  description = "ARN of the users table, or null without the token service."
+  value       = local.table_arn
+}
+
+################################################################################
+# Signing secret
+################################################################################
+
+output "secretsmanager_secret_arn" {
+  description = "ARN of the HS256 signing secret (created or brought), or null without an HS256 issuer. The value itself is never an output."
+  value       = local.signing_secret_arn
+}
