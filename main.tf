@@ -182,7 +182,7 @@ module "token_service" {
 }
 
 locals {
-  token_service_policy = jsonencode({
+  token_service_policy = !local.token_service_enabled ? null : jsonencode({
     Version = "2012-10-17"
     Statement = concat(
       # Users, refresh-token families and lockouts are single-item reads and conditional writes
