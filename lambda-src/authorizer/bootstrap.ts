@@ -1,0 +1,65 @@
+/**
+ * Builds the authorizer from its environment once per cold start: configuration, key sources and
+ * the decision cache live at module scope and serve every invocation. An invalid configuration is
+ * reported in exactly one log line, and every request is then refused with a 401.
+ */
+import { ConfigurationError } from "../shared/errors.ts";
+import { SigningSecret, secretsManagerReader } from "../shared/signing-secret.ts";
+import { createAuthorizer, unauthorized, type AuthorizerHandler, type VerifiedDecision } from "./authorizer.ts";
+import { parseConfig, type AuthorizerConfig } from "./config.ts";
+import { DecisionCache } from "./decision-cache.ts";
+import { IssuerRegistry } from "./issuers.ts";
+import { JwksKeySource } from "./jwks.ts";
+import { decisionLine, startupFailureLine, stdoutWriter, type LineWriter } from "./log.ts";
+
+export interface BootstrapOptions {
+  readonly write?: LineWriter;
+  /** Epoch milliseconds: the clock tokens, caches and backoffs are judged by. */
+  readonly now?: () => number;
+}
+
+function build(config: AuthorizerConfig, write: LineWriter, now: () => number): AuthorizerHandler {
+  const issuers = new IssuerRegistry(config.issuers, {
+    clockToleranceSeconds: config.clockToleranceSeconds,
+    now,
+    jwks: (jwksUri) =>
+      new JwksKeySource(jwksUri, { timeoutMs: config.jwksTimeoutMs, cooldownMs: config.jwksCooldownMs, now }).getKey,
+    // The SDK is imported by the reader on its first read, so only an hs256 issuer ever loads it.
+    signingSecret: (secretArn) => new SigningSecret(secretsManagerReader({ secretId: secretArn }), { now }),
+  });
+  return createAuthorizer({
+    config,
+    issuers,
+    cache: new DecisionCache<VerifiedDecision>(config.decisionCacheSize, now),
+    write,
+  });
+}
+
+export function bootstrap(
+  env: Readonly<Record<string, string | undefined>>,
+  options: BootstrapOptions = {},
+): AuthorizerHandler {
+  const write = options.write ?? stdoutWriter;
+  const now = options.now ?? Date.now;
+  try {
+    return build(parseConfig(env), write, now);
+  } catch (error) {
+    // Throwing here would fail the Lambda's init, which API Gateway reports as a 500: deny instead.
+    const reason = error instanceof ConfigurationError ? error.code : "INTERNAL_ERROR";
+    const message =
+      error instanceof ConfigurationError ? error.message : error instanceof Error ? error.name : typeof error;
+    write(startupFailureLine(reason, message));
+    const record = {
+      decision: "unauthorized",
+      reason,
+      eventType: undefined,
+      issuer: undefined,
+      sub: undefined,
+      cacheHit: false,
+    } as const;
+    return () => {
+      write(decisionLine({ ...record, latencyMs: 0 }, "error"));
+      return Promise.reject(unauthorized());
+    };
+  }
+}

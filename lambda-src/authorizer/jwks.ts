@@ -1,0 +1,75 @@
+/**
+ * One issuer's JSON Web Key Set, fetched once per cold start and shared by every invocation.
+ *
+ * jose's remote set does the fetching: a timeout per request, and a cooldown so a flood of unknown
+ * `kid`s refetches at most once per window
+ * (https://github.com/panva/jose/blob/main/docs/jwks/remote/interfaces/RemoteJWKSetOptions.md).
+ * Two gaps are closed here, because jose keeps no key once its cache is stale and the refetch fails,
+ * and starts no cooldown after a failed fetch:
+ * - stale-if-error: when a refresh fails, the keys fetched last keep verifying, so a warm
+ *   authorizer keeps deciding through an outage of the issuer;
+ * - backoff: after a failed fetch, no other fetch for a while, so an outage cannot make every
+ *   request wait for a timeout, and a cold authorizer fails closed at once.
+ */
+import { createLocalJWKSet, createRemoteJWKSet, errors, type JWTVerifyGetKey, type RemoteJWKSet } from "jose";
+import { DependencyError } from "../shared/errors.ts";
+
+export interface JwksOptions {
+  readonly timeoutMs: number;
+  readonly cooldownMs: number;
+  readonly now?: () => number;
+}
+
+/** A few seconds: long enough to shed load during an outage, short enough that recovery needs no restart. */
+const maxRetryAfterFailureMs = 5_000;
+
+/** Errors about the token (no such key, an algorithm the key cannot do), as opposed to the endpoint failing. */
+function isTokenFault(error: unknown): boolean {
+  return (
+    error instanceof errors.JWKSNoMatchingKey ||
+    error instanceof errors.JWKSMultipleMatchingKeys ||
+    error instanceof errors.JOSENotSupported ||
+    error instanceof errors.JOSEAlgNotAllowed
+  );
+}
+
+export class JwksKeySource {
+  readonly #url: URL;
+  readonly #remote: RemoteJWKSet;
+  readonly #retryAfterFailureMs: number;
+  readonly #now: () => number;
+  #failedAt = Number.NEGATIVE_INFINITY;
+  #stale: JWTVerifyGetKey | undefined;
+
+  constructor(jwksUri: string, options: JwksOptions) {
+    this.#url = new URL(jwksUri);
+    this.#remote = createRemoteJWKSet(this.#url, {
+      timeoutDuration: options.timeoutMs,
+      cooldownDuration: options.cooldownMs,
+    });
+    this.#retryAfterFailureMs = Math.min(options.cooldownMs, maxRetryAfterFailureMs);
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** A jose key resolver for `jwtVerify`. */
+  readonly getKey: JWTVerifyGetKey = async (header, token) => {
+    if (this.#now() - this.#failedAt < this.#retryAfterFailureMs) return this.#fromStale(header, token, undefined);
+    try {
+      const key = await this.#remote(header, token);
+      this.#stale = undefined;
+      return key;
+    } catch (error) {
+      if (isTokenFault(error)) throw error;
+      this.#failedAt = this.#now();
+      const cached = this.#remote.jwks();
+      this.#stale = cached === undefined ? undefined : createLocalJWKSet(cached);
+      return this.#fromStale(header, token, error);
+    }
+  };
+
+  #fromStale(...[header, token, cause]: [...Parameters<JWTVerifyGetKey>, unknown]): ReturnType<JWTVerifyGetKey> {
+    if (this.#stale !== undefined) return this.#stale(header, token);
+    const name = cause instanceof Error ? cause.name : "backing off after a failed fetch";
+    throw new DependencyError(`the JWKS at ${this.#url.origin} is unavailable (${name})`, { cause });
+  }
+}

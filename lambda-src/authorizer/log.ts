@@ -1,0 +1,48 @@
+/**
+ * One JSON line per decision, written straight to stdout so CloudWatch Logs (and Logs Insights)
+ * sees bare JSON without the runtime's text prefix. Fields are chosen, never copied from the
+ * request: no token, no secret, no header; `issuer` only when it is a configured one and `sub`
+ * only once the token has verified.
+ */
+import type { EventType } from "./token-extraction.ts";
+
+export type Decision = "allow" | "deny" | "unauthorized";
+export type LogLevel = "info" | "error";
+export type LineWriter = (line: string) => void;
+
+export interface DecisionRecord {
+  readonly decision: Decision;
+  /** `ALLOWED`, `ROUTE_FORBIDDEN` or the code of what refused the request. */
+  readonly reason: string;
+  readonly eventType: EventType | undefined;
+  readonly issuer: string | undefined;
+  readonly sub: string | undefined;
+  readonly latencyMs: number;
+  readonly cacheHit: boolean;
+  /** Why a request was refused, in words built from codes and names only. */
+  readonly detail?: string;
+}
+
+export const stdoutWriter: LineWriter = (line) => {
+  process.stdout.write(`${line}\n`);
+};
+
+export function decisionLine(record: DecisionRecord, level: LogLevel): string {
+  return JSON.stringify({
+    level,
+    event: "authorizer.decision",
+    decision: record.decision,
+    reason: record.reason,
+    event_type: record.eventType,
+    issuer: record.issuer,
+    sub: record.sub,
+    latency_ms: Math.round(record.latencyMs * 1000) / 1000,
+    cache_hit: record.cacheHit,
+    detail: record.detail,
+  });
+}
+
+/** The one line a cold start that cannot build the authorizer writes. */
+export function startupFailureLine(code: string, message: string): string {
+  return JSON.stringify({ level: "error", event: "authorizer.startup_failed", code, message });
+}

@@ -1,0 +1,65 @@
+/**
+ * The IAM policy returned to API Gateway. API Gateway caches it per token for the authorizer's
+ * result TTL and evaluates the cached copy against every later route of the API, so it covers the
+ * whole stage, not just the `methodArn` that was asked about: Allow for what the principal may
+ * call, Deny for listed routes it may not (an explicit Deny wins over any Allow).
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html
+ */
+import type { AuthorizerContext } from "./context.ts";
+import { ResultTooLargeError } from "./errors.ts";
+import type { RouteGrants, UnlistedRoutes } from "./route-authorization.ts";
+
+export interface PolicyStatement {
+  readonly Action: "execute-api:Invoke";
+  readonly Effect: "Allow" | "Deny";
+  readonly Resource: readonly string[];
+}
+
+export interface PolicyDocument {
+  readonly Version: "2012-10-17";
+  readonly Statement: readonly PolicyStatement[];
+}
+
+export interface AuthorizerResult {
+  readonly principalId: string;
+  readonly policyDocument: PolicyDocument;
+  readonly context: AuthorizerContext;
+}
+
+/**
+ * API Gateway's quota for an authorizer's result: documented as 8 KB for WebSocket APIs
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-execution-service-websocket-limits-table.html)
+ * and applied to REST results too, so one configuration works for both.
+ */
+export const maxResultBytes = 8192;
+
+const statement = (effect: PolicyStatement["Effect"], resources: readonly string[]): PolicyStatement => ({
+  Action: "execute-api:Invoke",
+  Effect: effect,
+  Resource: [...new Set(resources)],
+});
+
+export function buildPolicy(stagePrefix: string, grants: RouteGrants, unlisted: UnlistedRoutes): PolicyDocument {
+  const allow =
+    unlisted === "allow" ? [`${stagePrefix}*`] : grants.allowed.map((rule) => `${stagePrefix}${rule.resource}`);
+  const deny = grants.denied.map((rule) => `${stagePrefix}${rule.resource}`);
+  const statements: PolicyStatement[] = [];
+  if (allow.length > 0) statements.push(statement("Allow", allow));
+  if (deny.length > 0) statements.push(statement("Deny", deny));
+  // A policy needs one statement; with nothing granted, say so explicitly.
+  if (statements.length === 0) statements.push(statement("Deny", [`${stagePrefix}*`]));
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+export function buildResult(
+  principalId: string,
+  policyDocument: PolicyDocument,
+  context: AuthorizerContext,
+): AuthorizerResult {
+  const result: AuthorizerResult = { principalId, policyDocument, context };
+  const bytes = Buffer.byteLength(JSON.stringify(result));
+  if (bytes > maxResultBytes) {
+    throw new ResultTooLargeError(`the authorizer result is ${bytes} bytes, over API Gateway's ${maxResultBytes}`);
+  }
+  return result;
+}
