@@ -1,13 +1,11 @@
 /**
- * A token from POST /auth/token, verified the way docs/lambda-configuration.md specifies the
- * authorizer's hs256 issuer: key picked by `kid` among AWSCURRENT and AWSPREVIOUS, HS256 pinned,
- * `iss` and `aud` required. The authorizer's own entry point does not exist yet
- * (lambda-src/authorizer/index.ts); once it does, this suite should call it instead of jose.
+ * A token from POST /auth/token, presented to the authorizer configured with one hs256 issuer as
+ * docs/lambda-configuration.md specifies it: both entry points as the module deploys them, with
+ * the same signing secret on the loopback Secrets Manager.
  */
-import { decodeProtectedHeader, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bootstrap } from "../../lambda-src/authorizer/bootstrap.ts";
 import { hashPassword } from "../../lambda-src/shared/password-hash.ts";
-import { SigningSecret, secretsManagerReader } from "../../lambda-src/shared/signing-secret.ts";
 import { UsersTable } from "../../lambda-src/shared/users-table.ts";
 import type { TokenServiceHandler } from "../../lambda-src/token-service/handler.ts";
 import { jwkSecret, startLoopbackAws, type LoopbackAws } from "../support/loopback-aws.ts";
@@ -31,12 +29,21 @@ const issueToken = async (): Promise<string> => {
   return String((JSON.parse(response.body) as Record<string, unknown>).access_token);
 };
 
-/** The hs256 issuer's decision, with a fresh key cache as a cold authorizer would have. */
-const authorize = async (token: string) => {
-  const secret = new SigningSecret(secretsManagerReader({ secretId: secretArn }));
-  const [key] = await secret.verificationKeys(decodeProtectedHeader(token).kid);
-  if (key === undefined) throw new Error("no key for this kid");
-  return jwtVerify(token, key.key, { issuer, audience, algorithms: ["HS256"], typ: "at+jwt" });
+/** A REST TOKEN event for GET /api, answered by a cold authorizer (fresh key and decision caches). */
+const authorize = (token: string) => {
+  const env = {
+    JWT_ISSUERS: JSON.stringify([
+      { type: "hs256", issuer, audiences: [audience], secret_arn: secretArn, typ: "at+jwt" },
+    ]),
+    JWT_ROUTES: JSON.stringify([{ route: "GET /api", scopes: ["orders:read"] }]),
+    JWT_CONTEXT_CLAIMS: JSON.stringify(["scope"]),
+  };
+  const authorizer = bootstrap(env, { write: () => undefined });
+  return authorizer({
+    type: "TOKEN",
+    authorizationToken: `Bearer ${token}`,
+    methodArn: "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod/GET/api",
+  });
 };
 
 beforeAll(async () => {
@@ -70,12 +77,14 @@ afterAll(async () => {
 });
 
 describe("a token from /auth/token at the hs256 issuer", () => {
-  it("is accepted, with the claims the routes check", async () => {
+  it("is accepted, with the scope the route requires", async () => {
     // Act
-    const { payload } = await authorize(await issueToken());
+    const result = await authorize(await issueToken());
 
     // Assess
-    expect(payload).toMatchObject({ sub: "alice", scope: "orders:read", groups: ["staff"] });
+    expect(result.principalId).toBe("alice");
+    expect(JSON.stringify(result.policyDocument)).toContain('"Effect":"Allow"');
+    expect(result.context).toMatchObject({ scope: "orders:read" });
   });
 
   it("is still accepted after one rotation, as AWSPREVIOUS", async () => {
@@ -87,7 +96,7 @@ describe("a token from /auth/token at the hs256 issuer", () => {
     const decision = authorize(token);
 
     // Assess
-    await expect(decision).resolves.toMatchObject({ payload: { sub: "alice" } });
+    await expect(decision).resolves.toMatchObject({ principalId: "alice" });
   });
 
   it("is refused once its key has been rotated out twice", async () => {
@@ -100,6 +109,6 @@ describe("a token from /auth/token at the hs256 issuer", () => {
     const decision = authorize(token);
 
     // Assess
-    await expect(decision).rejects.toThrow("no key for this kid");
+    await expect(decision).rejects.toThrow("Unauthorized");
   });
 });
