@@ -177,7 +177,12 @@ export function secretsManagerReader(options: SecretsManagerReaderOptions): Secr
     const sdk = await import("@aws-sdk/client-secrets-manager");
     client ??= new sdk.SecretsManagerClient({
       maxAttempts: 2,
-      requestHandler: { connectionTimeout: 1_000, requestTimeout: options.requestTimeoutMs ?? 2_000 },
+      // Without throwOnRequestTimeout the handler only logs a warning and keeps waiting.
+      requestHandler: {
+        connectionTimeout: 1_000,
+        requestTimeout: options.requestTimeoutMs ?? 2_000,
+        throwOnRequestTimeout: true,
+      },
     });
     try {
       const output = await client.send(

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SigningKeyUnavailableError } from "../../../lambda-src/shared/errors.ts";
+import { DependencyError, SigningKeyUnavailableError } from "../../../lambda-src/shared/errors.ts";
 import { keyBytesFromSecret, SigningSecret, secretsManagerReader } from "../../../lambda-src/shared/signing-secret.ts";
 import { startSecretsManagerServer, type SecretsManagerServer } from "../../../local/secrets-manager-server.ts";
 
@@ -103,6 +103,26 @@ describe("SigningSecret over the Secrets Manager wire protocol", () => {
     // Assess
     expect(afterFlood).toBe(2);
     expect(found?.versionId).toBe(rotated);
+  });
+
+  it("gives up on a hanging Secrets Manager within the request budget", async () => {
+    // Prepare
+    const name = `hanging-${randomBytes(4).toString("hex")}`;
+    server.createSecret(name, jwkSecret());
+    const secret = new SigningSecret(secretsManagerReader({ secretId: name, requestTimeoutMs: 300 }));
+    server.setPersistentFault({ kind: "delay", ms: 10_000 });
+
+    // Act
+    const started = Date.now();
+    const attempt = await secret.current().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    server.setPersistentFault(undefined);
+
+    // Assess
+    expect(attempt).toBeInstanceOf(DependencyError);
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it("keeps deciding with the cached key while Secrets Manager fails", async () => {
