@@ -69,7 +69,7 @@ export function createAuthorizer(dependencies: AuthorizerDependencies): Authoriz
     const principal = await issuers.authenticate(routed);
     const decision: VerifiedDecision = {
       principal,
-      grants: grantRoutes(config.routes, principal),
+      grants: grantRoutes(config.routes, principal, config.unlistedRoutes),
       context: buildContext(principal, config.contextClaims),
     };
     cache.set(token, decision, principal.expiresAt * 1000);

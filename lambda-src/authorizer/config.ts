@@ -5,6 +5,7 @@
  */
 import * as z from "zod/mini";
 import { ConfigurationError } from "../shared/errors.ts";
+import { contextReserveBytes, largestPolicyBytes, maxResultBytes } from "./policy.ts";
 import { parseRoute, type RouteRule, type UnlistedRoutes } from "./route-authorization.ts";
 
 /** RFC 7518 §3.1 and RFC 8037: the asymmetric algorithms a JWKS issuer may be pinned to. */
@@ -279,6 +280,12 @@ function parseRoutes(raw: string | undefined, problems: Problems): RouteRule[] {
         scopes: input.scopes ?? [],
         groups: input.groups ?? [],
       });
+  }
+  const bytes = largestPolicyBytes(rules);
+  if (bytes > maxResultBytes - contextReserveBytes) {
+    problems.push(
+      `JWT_ROUTES: ${rules.length} routes make a policy of up to ${bytes} bytes, over the ${maxResultBytes - contextReserveBytes} that API Gateway's ${maxResultBytes}-byte authorizer result leaves for it; use wildcards to merge routes`,
+    );
   }
   return rules;
 }

@@ -7,7 +7,7 @@
  */
 import type { AuthorizerContext } from "./context.ts";
 import { ResultTooLargeError } from "./errors.ts";
-import type { RouteGrants, UnlistedRoutes } from "./route-authorization.ts";
+import type { RouteGrants, RouteRule, UnlistedRoutes } from "./route-authorization.ts";
 
 export interface PolicyStatement {
   readonly Action: "execute-api:Invoke";
@@ -49,6 +49,17 @@ export function buildPolicy(stagePrefix: string, grants: RouteGrants, unlisted: 
   // A policy needs one statement; with nothing granted, say so explicitly.
   if (statements.length === 0) statements.push(statement("Deny", [`${stagePrefix}*`]));
   return { Version: "2012-10-17", Statement: statements };
+}
+
+/** Room kept for principalId and context when routes are sized at cold start. */
+export const contextReserveBytes = 2048;
+/** A long real-world stage prefix (GovCloud partition and region, a 32-character stage), to size policies before any request names one. */
+const sizingPrefix = `arn:aws-us-gov:execute-api:us-gov-west-1:123456789012:abcdefghij/${"s".repeat(32)}/`;
+
+/** The size of the largest policy these routes can produce: each route lands in exactly one statement. */
+export function largestPolicyBytes(routes: readonly RouteRule[]): number {
+  const grants: RouteGrants = { allowed: [], denied: routes };
+  return Buffer.byteLength(JSON.stringify(buildPolicy(sizingPrefix, grants, "allow")));
 }
 
 export function buildResult(

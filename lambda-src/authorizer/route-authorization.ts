@@ -5,6 +5,10 @@
  * those patterns with IAM's own wildcard rule, so the decision taken here for one request and the
  * policy API Gateway caches for every later request can never disagree.
  *
+ * A route listed with neither scopes nor groups is decided like an unlisted one, by
+ * JWT_UNLISTED_ROUTES: the Terraform module lists every protected route, and `deny` then closes
+ * the ones that name no requirement.
+ *
  * IAM semantics decide overlaps: `*` matches any run of characters, slashes included (so
  * `/users/*` also covers `/users/a/b`), and an explicit Deny wins, so a request must satisfy every
  * listed route that matches it.
@@ -82,17 +86,22 @@ export function matchesResource(pattern: string, resource: string): boolean {
   return compiled.test(resource);
 }
 
-function satisfies(rule: RouteRule, entitlements: Entitlements): boolean {
+function satisfies(rule: RouteRule, entitlements: Entitlements, unlisted: UnlistedRoutes): boolean {
+  if (rule.scopes.length === 0 && rule.groups.length === 0) return unlisted === "allow";
   const scoped = rule.scopes.length === 0 || rule.scopes.some((scope) => entitlements.scopes.includes(scope));
   const grouped = rule.groups.length === 0 || rule.groups.some((group) => entitlements.groups.includes(group));
   return scoped && grouped;
 }
 
 /** Splits the configured routes into those this principal may call and those it may not. */
-export function grantRoutes(rules: readonly RouteRule[], entitlements: Entitlements): RouteGrants {
+export function grantRoutes(
+  rules: readonly RouteRule[],
+  entitlements: Entitlements,
+  unlisted: UnlistedRoutes,
+): RouteGrants {
   const allowed: RouteRule[] = [];
   const denied: RouteRule[] = [];
-  for (const rule of rules) (satisfies(rule, entitlements) ? allowed : denied).push(rule);
+  for (const rule of rules) (satisfies(rule, entitlements, unlisted) ? allowed : denied).push(rule);
   return { allowed, denied };
 }
 

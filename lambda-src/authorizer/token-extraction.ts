@@ -29,7 +29,7 @@ export interface ExtractionSettings {
 /** A compact JWS: three base64url segments, none empty (an unsigned `alg: none` token has an empty third). */
 const compactJwsPattern = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 /** RFC 6750 §2.1: the scheme is case-insensitive; a bare token is accepted too. */
-const bearerPattern = /^bearer[ \t]+/i;
+const bearerPattern = /^bearer(?:[ \t]+|$)/i;
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
@@ -68,6 +68,7 @@ export function normalizeToken(raw: unknown, maxTokenLength: number): string {
   if (typeof raw !== "string" || raw.trim() === "")
     throw new TokenRejectedError("TOKEN_MISSING", "no token in the request");
   const token = raw.trim().replace(bearerPattern, "");
+  if (token === "") throw new TokenRejectedError("TOKEN_MISSING", "no token after the Bearer scheme");
   if (token.length > maxTokenLength) throw new TokenRejectedError("TOKEN_TOO_LONG", "the token is too long");
   if (!compactJwsPattern.test(token)) {
     throw new TokenRejectedError("TOKEN_MALFORMED", "the token is not a signed compact JWT");

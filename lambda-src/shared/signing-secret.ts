@@ -8,6 +8,7 @@
  * a plain string of at least 32 bytes. Anything shorter is refused: jose accepts HMAC keys of any
  * length, and RFC 7518 §3.2 requires a key at least as long as the hash output.
  */
+import type * as SecretsManagerSdk from "@aws-sdk/client-secrets-manager";
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { CryptoKey } from "jose";
 import { ConfigurationError, DependencyError, SigningKeyUnavailableError } from "./errors.ts";
@@ -167,6 +168,17 @@ export interface SecretsManagerReaderOptions {
 }
 
 /**
+ * Imports the SDK on first use. Bundled by esbuild with code splitting, the package's CommonJS
+ * build becomes a chunk whose namespace holds `module.exports` as `default` only; unbundled (tsx,
+ * vitest), Node's interop also exposes the named exports. Both shapes are accepted.
+ */
+async function loadSecretsManagerSdk(): Promise<typeof SecretsManagerSdk> {
+  const namespace: object = await import("@aws-sdk/client-secrets-manager");
+  const exports = "SecretsManagerClient" in namespace || !("default" in namespace) ? namespace : namespace.default;
+  return exports as typeof SecretsManagerSdk;
+}
+
+/**
  * A reader backed by the AWS SDK. The SDK is imported lazily so a Lambda configured without an
  * HS256 issuer never loads it (esbuild splits it into its own chunk).
  */
@@ -174,7 +186,7 @@ export function secretsManagerReader(options: SecretsManagerReaderOptions): Secr
   if (options.secretId.length === 0) throw new ConfigurationError("SIGNING_SECRET_ARN is empty");
   let client: SecretsManagerClient | undefined;
   return async (stage) => {
-    const sdk = await import("@aws-sdk/client-secrets-manager");
+    const sdk = await loadSecretsManagerSdk();
     client ??= new sdk.SecretsManagerClient({
       maxAttempts: 2,
       // Without throwOnRequestTimeout the handler only logs a warning and keeps waiting.
