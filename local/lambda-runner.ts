@@ -33,6 +33,7 @@ export interface LambdaRunnerOptions {
 }
 
 interface Pending {
+  readonly child: ChildProcess;
   readonly resolve: (result: InvokeResult) => void;
   readonly timer: NodeJS.Timeout;
 }
@@ -77,6 +78,8 @@ class FunctionProcess {
   start(): ChildProcess {
     const child = fork(shimPath, [], {
       execPath: this.options.nodeBinary ?? lambdaNodeBinary,
+      // Not the parent's flags (tsx's loader): a function runs on plain Node, as in Lambda.
+      execArgv: [],
       cwd: this.taskRoot,
       env: {
         ...this.options.environment(this.fn),
@@ -107,9 +110,12 @@ class FunctionProcess {
           : { ok: false, errorType: result.errorType, errorMessage: result.errorMessage },
       );
     });
+    // Sending to a process that just died fails asynchronously; the send callback reports it.
+    child.on("error", (error) => this.options.onLog(this.fn.functionName, `process error: ${error.message}`));
     child.on("exit", (code, signal) => {
       if (this.#child === child) this.#child = undefined;
-      for (const id of [...this.#pending.keys()]) {
+      const orphaned = [...this.#pending].filter(([, pending]) => pending.child === child).map(([id]) => id);
+      for (const id of orphaned) {
         this.#settle(id, {
           ok: false,
           errorType: "Runtime.ExitError",
@@ -140,24 +146,32 @@ class FunctionProcess {
           errorType: "Sandbox.Timedout",
           errorMessage: `Task timed out after ${this.fn.timeoutSeconds.toFixed(2)} seconds`,
         });
+        // Lambda discards a timed-out sandbox: the next invocation starts a fresh process.
+        if (this.#child === child) this.#child = undefined;
         child.kill("SIGKILL");
       }, timeoutMs);
-      this.#pending.set(id, { resolve, timer });
-      child.send({
-        kind: "invoke",
-        id,
-        event,
-        context: {
-          functionName: this.fn.functionName,
-          functionVersion: "$LATEST",
-          invokedFunctionArn: this.fn.arn,
-          memoryLimitInMB: String(this.fn.memoryMb),
-          awsRequestId: randomUUID(),
-          logGroupName: `/aws/lambda/${this.fn.functionName}`,
-          logStreamName: "local",
-          deadlineMs: Date.now() + timeoutMs,
+      this.#pending.set(id, { child, resolve, timer });
+      child.send(
+        {
+          kind: "invoke",
+          id,
+          event,
+          context: {
+            functionName: this.fn.functionName,
+            functionVersion: "$LATEST",
+            invokedFunctionArn: this.fn.arn,
+            memoryLimitInMB: String(this.fn.memoryMb),
+            awsRequestId: randomUUID(),
+            logGroupName: `/aws/lambda/${this.fn.functionName}`,
+            logStreamName: "local",
+            deadlineMs: Date.now() + timeoutMs,
+          },
         },
-      });
+        (error) => {
+          if (error !== null)
+            this.#settle(id, { ok: false, errorType: "Runtime.ExitError", errorMessage: error.message });
+        },
+      );
     });
   }
 

@@ -50,7 +50,11 @@ async function buildStalePackages(): Promise<void> {
   }
 }
 
-/** A staged, writable copy of the root: examples keep their relative module sources inside the staged tree. */
+/**
+ * A staged, writable copy of the root. A named example is staged with the repository's Terraform
+ * tree (its module sources are relative) after rebuilding stale Lambda packages; a path is copied
+ * and run as it is.
+ */
 async function stageRoot(example: string): Promise<{ rootDir: string; stage: string }> {
   if (example.includes("/")) {
     const source = resolve(example);
@@ -62,6 +66,7 @@ async function stageRoot(example: string): Promise<{ rootDir: string; stage: str
     const known = await readdir(join(repoRoot, "examples")).catch(() => []);
     throw new Error(`no example "${example}" (examples: ${known.join(", ") || "none yet"})`);
   }
+  await buildStalePackages();
   const stage = await stageWorkspace();
   return { rootDir: join(stage, "examples", example), stage };
 }
@@ -72,7 +77,6 @@ async function main(): Promise<void> {
     options.signingSecretFile === undefined
       ? generateSigningSecret()
       : (await readFile(options.signingSecretFile, "utf8")).trim();
-  await buildStalePackages();
   const { rootDir, stage } = await stageRoot(options.example);
   const run = await startLocalRun({
     rootDir,

@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { curlLines } from "../../../local/curl-lines.ts";
+import type { ApiModel, RouteModel } from "../../../local/plan-model.ts";
+
+const route = (httpMethod: string, resourcePath: string, authorization: string): RouteModel => ({
+  resourceId: resourcePath,
+  resourcePath,
+  httpMethod,
+  authorization,
+  authorizer: undefined,
+  integration: undefined,
+});
+
+const model = {
+  routes: [
+    route("POST", "/auth/logout", "NONE"),
+    route("GET", "/api", "CUSTOM"),
+    route("POST", "/auth/refresh", "NONE"),
+    route("POST", "/auth/token", "NONE"),
+  ],
+} as Pick<ApiModel, "routes"> as ApiModel;
+
+describe("curlLines", () => {
+  it("logs in first, calls protected routes with the token, refreshes, and logs out last", () => {
+    // Prepare
+    const credentials = { username: "demo", password: "it's secret" };
+
+    // Act
+    const lines = curlLines(model, "http://127.0.0.1:3000/v1", credentials);
+
+    // Assess
+    expect(lines.map((line) => line.slice(0, 70))).toEqual([
+      expect.stringContaining("RESPONSE=$(curl -s -X POST http://127.0.0.1:3000/v1/auth/token") as unknown,
+      'curl -s -X GET http://127.0.0.1:3000/v1/api -H "authorization: Bearer $TOKEN"'.slice(0, 70),
+      expect.stringContaining("http://127.0.0.1:3000/v1/auth/refresh") as unknown,
+      expect.stringContaining("http://127.0.0.1:3000/v1/auth/logout") as unknown,
+    ]);
+    expect(lines[0]).toContain(`-d '{"username":"demo","password":"it'\\''s secret"}'`);
+  });
+});

@@ -1,0 +1,308 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { AuthorizerCache } from "../../../local/authorizer-cache.ts";
+import { createGateway, formatRequestLog } from "../../../local/gateway.ts";
+import { parseIdentitySources } from "../../../local/identity-source.ts";
+import type { InvokeResult, LambdaInvoker } from "../../../local/lambda-runner.ts";
+import type { ApiModel, AuthorizerModel, FunctionModel, RouteModel } from "../../../local/plan-model.ts";
+
+const fn = (functionName: string): FunctionModel => ({
+  address: functionName,
+  functionName,
+  handler: "index.handler",
+  runtime: undefined,
+  timeoutSeconds: 3,
+  memoryMb: 128,
+  packagePath: "/unused.zip",
+  sourceCodeHash: undefined,
+  environment: {},
+  arn: `arn:${functionName}`,
+});
+
+const authorizer = (partial: Partial<AuthorizerModel> = {}): AuthorizerModel => ({
+  id: "auth1",
+  name: "jwt",
+  type: "TOKEN",
+  identitySource: "method.request.header.Authorization",
+  identitySources: parseIdentitySources(partial.identitySource ?? "method.request.header.Authorization"),
+  validationExpression: undefined,
+  resultTtlSeconds: 300,
+  function: fn("authorizer"),
+  ...partial,
+});
+
+const route = (httpMethod: string, resourcePath: string, partial: Partial<RouteModel> = {}): RouteModel => ({
+  resourceId: resourcePath,
+  resourcePath,
+  httpMethod,
+  authorization: "CUSTOM",
+  authorizer: authorizer(),
+  integration: { type: "AWS_PROXY", function: fn("backend"), timeoutMs: 29_000 },
+  ...partial,
+});
+
+const model = (routes: RouteModel[]): ApiModel => ({
+  name: "test",
+  restApiId: "api1",
+  stageName: "prod",
+  stageVariables: {},
+  routes,
+  gatewayResponses: new Map(),
+  functions: [],
+  tables: [],
+  secrets: [],
+  userPools: [],
+  userPoolClients: [],
+  resourceServers: [],
+});
+
+const allowAll = (principalId: string): InvokeResult => ({
+  ok: true,
+  payload: {
+    principalId,
+    policyDocument: {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Action: "execute-api:Invoke",
+          Effect: "Allow",
+          Resource: "arn:aws:execute-api:us-east-1:000000000000:api1/prod/*",
+        },
+      ],
+    },
+    context: { sub: principalId },
+  },
+});
+
+/** Records every invocation and answers with the function's scripted result. */
+class FakeInvoker implements LambdaInvoker {
+  readonly calls: { functionName: string; event: Record<string, unknown> }[] = [];
+  constructor(
+    private readonly answer: (
+      functionName: string,
+      event: Record<string, unknown>,
+    ) => InvokeResult | Promise<InvokeResult>,
+  ) {}
+  invoke(functionName: string, event: unknown): Promise<InvokeResult> {
+    this.calls.push({ functionName, event: event as Record<string, unknown> });
+    return Promise.resolve(this.answer(functionName, event as Record<string, unknown>));
+  }
+  callsTo(functionName: string): Record<string, unknown>[] {
+    return this.calls.filter((call) => call.functionName === functionName).map((call) => call.event);
+  }
+}
+
+const backendOk: InvokeResult = { ok: true, payload: { statusCode: 200, body: "ok" } };
+
+let server: Server | undefined;
+
+async function serve(api: ApiModel, invoker: LambdaInvoker, cache?: AuthorizerCache): Promise<string> {
+  const gateway = createGateway({
+    model: api,
+    invoker,
+    region: "us-east-1",
+    accountId: "000000000000",
+    log: () => undefined,
+    cache,
+  });
+  server = gateway;
+  await new Promise<void>((resolve) => gateway.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/prod`;
+}
+
+afterEach(async () => {
+  const running = server;
+  server = undefined;
+  if (running === undefined) return;
+  await new Promise<void>((resolve) => {
+    running.closeAllConnections();
+    running.close(() => resolve());
+  });
+});
+
+describe("createGateway", () => {
+  it("sends a TOKEN event with the method ARN of the request path", async () => {
+    // Prepare
+    const invoker = new FakeInvoker((name) => (name === "authorizer" ? allowAll("alice") : backendOk));
+    const base = await serve(model([route("GET", "/items/{id}")]), invoker);
+
+    // Act
+    await fetch(`${base}/items/7`, { headers: { authorization: "Bearer abc" } });
+
+    // Assess
+    expect(invoker.callsTo("authorizer")).toEqual([
+      {
+        type: "TOKEN",
+        authorizationToken: "Bearer abc",
+        methodArn: "arn:aws:execute-api:us-east-1:000000000000:api1/prod/GET/items/7",
+      },
+    ]);
+  });
+
+  it("sends a REQUEST event with the request's headers, query and path parameters, and caches on the identity values", async () => {
+    // Prepare
+    const invoker = new FakeInvoker((name) => (name === "authorizer" ? allowAll("bob") : backendOk));
+    const request = authorizer({ type: "REQUEST", identitySource: "method.request.querystring.key" });
+    const base = await serve(model([route("GET", "/items/{id}", { authorizer: request })]), invoker);
+
+    // Act
+    await fetch(`${base}/items/1?key=k1`, { headers: { "x-extra": "e" } });
+    await fetch(`${base}/items/2?key=k1`);
+    await fetch(`${base}/items/3?key=k2`);
+
+    // Assess
+    const events = invoker.callsTo("authorizer");
+    expect(events).toHaveLength(2);
+    expect(events[0]).toMatchObject({
+      type: "REQUEST",
+      methodArn: "arn:aws:execute-api:us-east-1:000000000000:api1/prod/GET/items/1",
+      resource: "/items/{id}",
+      path: "/items/1",
+      httpMethod: "GET",
+      headers: { "x-extra": "e" },
+      queryStringParameters: { key: "k1" },
+      pathParameters: { id: "1" },
+    });
+    expect("body" in (events[0] ?? {})).toBe(false);
+  });
+
+  it.each([
+    [0, 3],
+    [300, 1],
+  ])("with a result TTL of %i invokes the authorizer %i times for three identical requests", async (ttl, expected) => {
+    // Prepare
+    const invoker = new FakeInvoker((name) => (name === "authorizer" ? allowAll("carol") : backendOk));
+    const base = await serve(
+      model([route("GET", "/a", { authorizer: authorizer({ resultTtlSeconds: ttl }) })]),
+      invoker,
+    );
+
+    // Act
+    for (let index = 0; index < 3; index++) await fetch(`${base}/a`, { headers: { authorization: "t" } });
+
+    // Assess
+    expect(invoker.callsTo("authorizer")).toHaveLength(expected);
+  });
+
+  it("hands the integration the principal and context of the grant", async () => {
+    // Prepare
+    const invoker = new FakeInvoker((name) => (name === "authorizer" ? allowAll("dave") : backendOk));
+    const base = await serve(model([route("POST", "/a")]), invoker);
+
+    // Act
+    const response = await fetch(`${base}/a`, { method: "POST", headers: { authorization: "t" }, body: "payload" });
+
+    // Assess
+    const [event] = invoker.callsTo("backend");
+    expect([
+      response.status,
+      await response.text(),
+      event?.body,
+      (event?.requestContext as { authorizer: unknown }).authorizer,
+    ]).toEqual([
+      200,
+      "ok",
+      "payload",
+      { principalId: "dave", sub: "dave", integrationLatency: expect.any(Number) as unknown },
+    ]);
+  });
+
+  it.each([
+    [
+      "an authorizer with no planned function",
+      500,
+      route("GET", "/a", { authorizer: authorizer({ function: undefined }) }),
+      backendOk,
+    ],
+    ["IAM authorization", 500, route("GET", "/a", { authorization: "AWS_IAM", authorizer: undefined }), backendOk],
+    [
+      "a non-proxy integration",
+      500,
+      route("GET", "/a", { authorization: "NONE", integration: { type: "MOCK", function: undefined, timeoutMs: 1 } }),
+      backendOk,
+    ],
+    [
+      "a failing function",
+      502,
+      route("GET", "/a", { authorization: "NONE" }),
+      { ok: false, errorType: "Error", errorMessage: "x" } as const,
+    ],
+  ])("answers %s with %i", async (_name, status, planned, backend) => {
+    // Prepare
+    const invoker = new FakeInvoker((name) => (name === "authorizer" ? allowAll("x") : backend));
+    const base = await serve(model([planned]), invoker);
+
+    // Act
+    const response = await fetch(`${base}/a`, { headers: { authorization: "t" } });
+
+    // Assess
+    expect(response.status).toBe(status);
+  });
+
+  it("answers 504 when the integration outlives its timeout", async () => {
+    // Prepare
+    const slow = new FakeInvoker(
+      () => new Promise<InvokeResult>((resolve) => setTimeout(() => resolve(backendOk), 500)),
+    );
+    const planned = route("GET", "/a", {
+      authorization: "NONE",
+      integration: { type: "AWS_PROXY", function: fn("backend"), timeoutMs: 50 },
+    });
+    const base = await serve(model([planned]), slow);
+
+    // Act
+    const response = await fetch(`${base}/a`);
+
+    // Assess
+    expect([response.status, await response.text()]).toEqual([504, '{"message":"Endpoint request timed out"}']);
+  });
+
+  it("re-invokes the authorizer once the shared cache entry expires", async () => {
+    // Prepare
+    let now = 0;
+    const invoker = new FakeInvoker((name) => (name === "authorizer" ? allowAll("erin") : backendOk));
+    const base = await serve(
+      model([route("GET", "/a", { authorizer: authorizer({ resultTtlSeconds: 10 }) })]),
+      invoker,
+      new AuthorizerCache(() => now),
+    );
+
+    // Act
+    await fetch(`${base}/a`, { headers: { authorization: "t" } });
+    now = 9_999;
+    await fetch(`${base}/a`, { headers: { authorization: "t" } });
+    now = 10_000;
+    await fetch(`${base}/a`, { headers: { authorization: "t" } });
+
+    // Assess
+    expect(invoker.callsTo("authorizer")).toHaveLength(2);
+  });
+});
+
+describe("formatRequestLog", () => {
+  it.each([
+    [{ detail: undefined }, "GET /prod/a 200 authorizer=allow cache=hit 1.3ms"],
+    [
+      { detail: "identity source missing" },
+      "GET /prod/a 200 authorizer=allow cache=hit 1.3ms (identity source missing)",
+    ],
+  ])("formats %j", (partial, expected) => {
+    // Prepare
+    const entry = {
+      method: "GET",
+      path: "/prod/a",
+      status: 200,
+      decision: "allow" as const,
+      cache: "hit" as const,
+      latencyMs: 1.26,
+      ...partial,
+    };
+
+    // Act
+    const line = formatRequestLog(entry);
+
+    // Assess
+    expect(line).toBe(expected);
+  });
+});

@@ -1,0 +1,118 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { describe, expect, it } from "vitest";
+import { repoRoot } from "../../support/terraform.ts";
+import { stageFixture } from "../../fixtures/local-run/stage-fixture.ts";
+
+const start = (args: string[]): ChildProcess =>
+  spawn(process.execPath, ["--import", "tsx", join(repoRoot, "local", "main.ts"), ...args], {
+    cwd: repoRoot,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+
+const lines = (child: ChildProcess, stream: "stdout" | "stderr" = "stdout"): string[] => {
+  const seen: string[] = [];
+  const input = child[stream];
+  if (input !== null) createInterface({ input }).on("line", (line) => seen.push(line));
+  return seen;
+};
+
+const exited = (child: ChildProcess): Promise<number | null> =>
+  new Promise((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    else child.once("exit", (code) => resolve(code));
+  });
+
+const until = async (condition: () => boolean, timeoutMs: number): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+
+/** Every live process whose ancestry leads to `root`, read from /proc. */
+function descendants(root: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(join("/proc", entry, "stat"), "utf8");
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      // The process ended while we listed it.
+    }
+  }
+  const found: number[] = [];
+  const visit = (pid: number): void => {
+    for (const [child, parent] of parents) {
+      if (parent === pid) {
+        found.push(child);
+        visit(child);
+      }
+    }
+  };
+  visit(root);
+  return found;
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe("npm start", () => {
+  it("prints its options with --help", async () => {
+    // Prepare
+    const child = start(["--help"]);
+    const output = lines(child);
+
+    // Act
+    const code = await exited(child);
+
+    // Assess
+    expect([code, output.join("\n")]).toEqual([
+      0,
+      expect.stringMatching(
+        /--example <name\|path>[\s\S]*--port <port>[\s\S]*--user <name>[\s\S]*--password-file <path>[\s\S]*--signing-secret-file <path>/,
+      ) as unknown,
+    ]);
+  });
+
+  it.each(["SIGINT", "SIGTERM"] as const)(
+    "serves the plan, then stops on %s leaving no process behind",
+    async (signal) => {
+      // Prepare
+      const fixture = await stageFixture();
+      const child = start(["--example", fixture.rootDir, "--port", "0"]);
+      const output = lines(child);
+      const errors = lines(child, "stderr");
+      await until(() => output.length > 0 || child.exitCode !== null, 60_000);
+      const baseUrl = /^Listening on (\S+)$/.exec(output[0] ?? "")?.[1];
+      if (baseUrl === undefined) throw new Error(`no "Listening on" line; stderr:\n${errors.join("\n")}`);
+      const response = await fetch(`${baseUrl}/public/ping`, { method: "POST" });
+      const functionPid = (JSON.parse(await response.text()) as { pid: number }).pid;
+      const processes = descendants(child.pid ?? 0);
+
+      // Act
+      child.kill(signal);
+      const code = await exited(child);
+
+      // Assess
+      expect({ baseUrl, status: response.status, code }).toEqual({
+        baseUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/v1$/) as unknown,
+        status: 200,
+        code: 0,
+      });
+      expect(processes).toContain(functionPid);
+      expect(processes.filter(alive)).toEqual([]);
+      await fixture.remove();
+    },
+  );
+});
