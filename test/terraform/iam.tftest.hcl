@@ -300,3 +300,29 @@ run "token_service_reads_and_writes_only_its_table_items_and_signing_key" {
     error_message = "The outputs must name the created secret and table."
   }
 }
+
+run "users_table_matches_the_contract" {
+  command = plan
+
+  module {
+    source = "./modules/users-table"
+  }
+
+  variables {
+    name                        = "demo-users"
+    deletion_protection_enabled = true
+  }
+
+  assert {
+    condition = (
+      aws_dynamodb_table.this.hash_key == "user_id"
+      && aws_dynamodb_table.this.billing_mode == "PAY_PER_REQUEST"
+      && one(aws_dynamodb_table.this.attribute).name == "user_id" && one(aws_dynamodb_table.this.attribute).type == "S"
+      && aws_dynamodb_table.this.ttl[0].attribute_name == "expires_at" && aws_dynamodb_table.this.ttl[0].enabled
+      && aws_dynamodb_table.this.point_in_time_recovery[0].enabled
+      && aws_dynamodb_table.this.server_side_encryption[0].enabled
+      && aws_dynamodb_table.this.deletion_protection_enabled
+    )
+    error_message = "The users table must be on-demand, keyed by user_id (S), expire items by expires_at, with PITR, KMS encryption and the requested deletion protection."
+  }
+}
