@@ -5,10 +5,17 @@
  */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { demoUsersFor, seedDemoUsers, type DemoUser } from "./demo-users.ts";
 import { createGateway } from "./gateway.ts";
 import { LambdaRunner } from "./lambda-runner.ts";
-import { localAccountId, localRegion, rewriteEnvironment, startLocalServices } from "./local-services.ts";
-import { buildApiModel, type ApiModel } from "./plan-model.ts";
+import {
+  localAccountId,
+  localCredentials,
+  localRegion,
+  rewriteEnvironment,
+  startLocalServices,
+} from "./local-services.ts";
+import { buildApiModel, type ApiModel, type FunctionModel } from "./plan-model.ts";
 import { plannedResources } from "./terraform-state.ts";
 
 export interface LocalRunOptions {
@@ -16,6 +23,8 @@ export interface LocalRunOptions {
   readonly rootDir: string;
   readonly port: number;
   readonly signingSecret: string;
+  /** The demo user seeded when the plan has a token service (plus `<username>-limited`, holding no scope or group). */
+  readonly demoUser: { readonly username: string; readonly password: string };
   /** One line per request. */
   readonly log: (line: string) => void;
   /** One line a function printed. */
@@ -28,6 +37,8 @@ export interface LocalRun {
   readonly model: ApiModel;
   /** Environment of the local services (endpoints, region, credentials), for seeding and tools. */
   readonly environment: Readonly<Record<string, string>>;
+  /** The seeded users, none when the plan has no users table. */
+  readonly demoUsers: readonly DemoUser[];
   /** Process ids of the function processes. */
   pids(): number[];
   close(): Promise<void>;
@@ -47,12 +58,26 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
+/** Functions a request can reach; others (e.g. a rotation Lambda Secrets Manager would call) are not started. */
+function reachableFunctions(model: ApiModel): FunctionModel[] {
+  const reachable = new Set(
+    model.routes
+      .flatMap((route) => [route.authorizer?.function, route.integration?.function])
+      .filter((fn) => fn !== undefined),
+  );
+  return model.functions.filter((fn) => reachable.has(fn));
+}
+
 export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun> {
   const model = buildApiModel(await plannedResources(options.rootDir), options.rootDir);
+  const demo = demoUsersFor(model, options.demoUser.username, options.demoUser.password);
   const services = await startLocalServices(model, options.signingSecret);
   let runner: LambdaRunner | undefined;
   try {
-    runner = await LambdaRunner.start(model.functions, {
+    if (demo !== undefined && services.dynamoDbEndpoint !== undefined) {
+      await seedDemoUsers(demo, services.dynamoDbEndpoint, localRegion, localCredentials);
+    }
+    runner = await LambdaRunner.start(reachableFunctions(model), {
       environment: (fn) => ({ ...rewriteEnvironment(fn.environment, services.rewrites), ...services.environment }),
       onLog: options.functionLog,
     });
@@ -69,6 +94,7 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
       baseUrl: `http://127.0.0.1:${port}/${model.stageName}`,
       model,
       environment: services.environment,
+      demoUsers: demo?.users ?? [],
       pids: () => started.pids(),
       close: async () => {
         await closeServer(gateway);

@@ -11,6 +11,7 @@ import { buildAllPackages, comparePackages } from "../scripts/lambda-packages.ts
 import { removeStage, repoRoot, stageWorkspace } from "../test/support/terraform.ts";
 import { curlLines } from "./curl-lines.ts";
 import { startLocalRun } from "./local-run.ts";
+import { generatePassword } from "./demo-users.ts";
 import { generateSigningSecret } from "./local-services.ts";
 
 interface CliOptions {
@@ -77,11 +78,16 @@ async function main(): Promise<void> {
     options.signingSecretFile === undefined
       ? generateSigningSecret()
       : (await readFile(options.signingSecretFile, "utf8")).trim();
+  const password =
+    options.passwordFile === undefined
+      ? generatePassword()
+      : (await readFile(options.passwordFile, "utf8")).replace(/\r?\n$/, "");
   const { rootDir, stage } = await stageRoot(options.example);
   const run = await startLocalRun({
     rootDir,
     port: options.port,
     signingSecret,
+    demoUser: { username: options.user, password },
     log: (line) => console.log(line),
     functionLog: (functionName, line) => stderr(`[${functionName}] ${line}`),
   }).catch(async (error: unknown) => {
@@ -108,8 +114,14 @@ async function main(): Promise<void> {
   process.on("SIGTERM", stop);
 
   console.log(`Listening on ${run.baseUrl}`);
-  console.log(`Serving ${run.model.name} (${run.model.routes.length} methods); try:`);
-  for (const line of curlLines(run.model, run.baseUrl, undefined)) console.log(`  ${line}`);
+  console.log(`Serving ${run.model.name}: ${run.model.routes.length} methods, stage ${run.model.stageName}`);
+  for (const user of run.demoUsers) {
+    const grants = [...user.scopes.map((scope) => `scope ${scope}`), ...user.groups.map((group) => `group ${group}`)];
+    console.log(`Demo user ${user.username} / ${user.password} (${grants.join(", ") || "no scope or group"})`);
+  }
+  console.log("Try:");
+  const [fullUser] = run.demoUsers;
+  for (const line of curlLines(run.model, run.baseUrl, fullUser)) console.log(`  ${line}`);
   console.log("Ctrl-C stops everything.");
 }
 

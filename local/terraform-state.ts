@@ -22,6 +22,35 @@ export class TerraformStateError extends Error {
 
 const testDirectory = ".local-run";
 
+/**
+ * The mock provider still runs the real provider's argument validation, and modules validate their
+ * inputs, so invented values that flow into checked arguments (a function's role, a rotation's
+ * Lambda, a permission's source, a Cognito pool id) must look real. These are fixed per resource
+ * type, so identity matching never relies on them.
+ */
+const mockDefaults: Readonly<Record<string, string>> = {
+  aws: `
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::000000000000:role/local-run" }
+  }
+  mock_resource "aws_iam_policy" {
+    defaults = { arn = "arn:aws:iam::000000000000:policy/local-run" }
+  }
+  mock_resource "aws_lambda_function" {
+    defaults = { arn = "arn:aws:lambda:us-east-1:000000000000:function:local-run" }
+  }
+  mock_resource "aws_secretsmanager_secret" {
+    defaults = { arn = "arn:aws:secretsmanager:us-east-1:000000000000:secret:local-run" }
+  }
+  mock_resource "aws_cognito_user_pool" {
+    defaults = { id = "us-east-1_LocalRun", arn = "arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_LocalRun" }
+  }
+  mock_resource "aws_api_gateway_rest_api" {
+    defaults = { execution_arn = "arn:aws:execute-api:us-east-1:000000000000:local-run" }
+  }
+`,
+};
+
 interface TestMessage {
   readonly type?: string;
   readonly "@message"?: string;
@@ -48,7 +77,9 @@ export async function plannedResources(rootDir: string): Promise<PlannedResource
   await mkdir(join(rootDir, testDirectory), { recursive: true });
   await writeFile(
     join(rootDir, testDirectory, "local.tftest.hcl"),
-    [...providers.map((name) => `mock_provider "${name}" {}`), 'run "local" {}', ""].join("\n"),
+    [...providers.map((name) => `mock_provider "${name}" {${mockDefaults[name] ?? ""}}`), 'run "local" {}', ""].join(
+      "\n",
+    ),
   );
   const result = await terraform(["test", "-no-color", "-json", "-verbose", `-test-directory=${testDirectory}`], {
     cwd: rootDir,

@@ -40,6 +40,7 @@ beforeAll(async () => {
     rootDir: fixture.rootDir,
     port: 0,
     signingSecret: "fixture-secret-that-is-long-enough-32",
+    demoUser: { username: "demo", password: "a-fixture-password-long-enough" },
     log: (line) => logs.push(line),
     functionLog: () => undefined,
   });

@@ -1,0 +1,99 @@
+/**
+ * The demo users the local run seeds for the token service. Which table and which scopes/groups
+ * come from the planned environment (docs/lambda-configuration.md): the table is the token
+ * service's USERS_TABLE_NAME, and the full user holds every scope and group the authorizer's
+ * JWT_ROUTES ask for, so each route can be tried; a second user holds none, to see the 403s.
+ */
+import { randomBytes } from "node:crypto";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { checkPasswordPolicy } from "../lambda-src/shared/password-policy.ts";
+import { hashPassword } from "../lambda-src/shared/password-hash.ts";
+import { UsersTable } from "../lambda-src/shared/users-table.ts";
+import type { ApiModel } from "./plan-model.ts";
+
+export interface DemoUser {
+  readonly username: string;
+  readonly password: string;
+  readonly scopes: readonly string[];
+  readonly groups: readonly string[];
+}
+
+export interface DemoUsers {
+  readonly tableName: string;
+  readonly users: readonly DemoUser[];
+}
+
+interface RouteRequirement {
+  readonly scopes?: unknown;
+  readonly groups?: unknown;
+}
+
+const strings = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
+
+/** Every scope and group any function's JWT_ROUTES requires, sorted. */
+export function routeRequirements(model: ApiModel): { scopes: string[]; groups: string[] } {
+  const scopes = new Set<string>();
+  const groups = new Set<string>();
+  for (const fn of model.functions) {
+    const raw = fn.environment.JWT_ROUTES;
+    if (raw === undefined) continue;
+    let routes: unknown;
+    try {
+      routes = JSON.parse(raw);
+    } catch {
+      continue;
+    }
+    for (const route of Array.isArray(routes) ? (routes as RouteRequirement[]) : []) {
+      for (const scope of strings(route.scopes)) scopes.add(scope);
+      for (const group of strings(route.groups)) groups.add(group);
+    }
+  }
+  return { scopes: [...scopes].sort(), groups: [...groups].sort() };
+}
+
+export function generatePassword(): string {
+  return randomBytes(18).toString("base64url");
+}
+
+/** The users to seed, or undefined when no planned function names a users table. */
+export function demoUsersFor(model: ApiModel, username: string, password: string): DemoUsers | undefined {
+  const tableName = model.functions.map((fn) => fn.environment.USERS_TABLE_NAME).find((name) => name !== undefined);
+  if (tableName === undefined) return undefined;
+  checkPasswordPolicy(password, username);
+  const { scopes, groups } = routeRequirements(model);
+  return {
+    tableName,
+    users: [
+      { username, password, scopes, groups },
+      { username: `${username}-limited`, password, scopes: [], groups: [] },
+    ],
+  };
+}
+
+export async function seedDemoUsers(
+  demo: DemoUsers,
+  endpoint: string,
+  region: string,
+  credentials: { readonly accessKeyId: string; readonly secretAccessKey: string },
+): Promise<void> {
+  const client = new DynamoDBClient({ endpoint, region, credentials });
+  const table = new UsersTable(DynamoDBDocumentClient.from(client), demo.tableName);
+  try {
+    for (const user of demo.users) {
+      await table.createUser(
+        {
+          username: user.username,
+          passwordHash: await hashPassword(user.password),
+          scopes: user.scopes,
+          groups: user.groups,
+          disabled: false,
+        },
+        new Date(),
+      );
+    }
+  } finally {
+    client.destroy();
+  }
+}
