@@ -73,7 +73,11 @@ export function keyBytesFromSecret(secretString: string): Uint8Array {
 
 export async function importHmacKey(bytes: Uint8Array): Promise<CryptoKey> {
   // Imported once per version: jose given raw bytes would re-import the key on every verify.
-  return crypto.subtle.importKey("raw", bytes, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+  // The copy is backed by a plain ArrayBuffer, which is what the DOM typing of importKey insists on.
+  return crypto.subtle.importKey("raw", new Uint8Array(bytes), { name: "HMAC", hash: "SHA-256" }, false, [
+    "sign",
+    "verify",
+  ]);
 }
 
 export class SigningSecret {

@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAuthorizer, type VerifiedDecision } from "../../../lambda-src/authorizer/authorizer.ts";
+import { parseConfig } from "../../../lambda-src/authorizer/config.ts";
+import { DecisionCache } from "../../../lambda-src/authorizer/decision-cache.ts";
+import { IssuerRegistry } from "../../../lambda-src/authorizer/issuers.ts";
+import { JwksKeySource } from "../../../lambda-src/authorizer/jwks.ts";
+import { SigningSecret } from "../../../lambda-src/shared/signing-secret.ts";
+import { startJwksServer, type JwksServer } from "../../../local/jwks-server.ts";
+import {
+  captureLog,
+  gatewayStatus,
+  stagePrefix,
+  tokenEvent,
+  webSocketConnectEvent,
+} from "../../support/authorizer-events.ts";
+
+describe("createAuthorizer", () => {
+  let idp: JwksServer;
+  const log = captureLog();
+  let handler: ReturnType<typeof createAuthorizer>;
+  let cache: DecisionCache<VerifiedDecision>;
+
+  beforeAll(async () => {
+    idp = await startJwksServer();
+    const config = parseConfig({
+      JWT_ISSUERS: JSON.stringify([{ type: "oidc", issuer: idp.issuer, jwks_uri: idp.jwksUri, audiences: ["api"] }]),
+      JWT_ROUTES: JSON.stringify([
+        { route: "DELETE /api/*", scopes: ["api:admin"] },
+        { route: "$connect", scopes: ["chat"] },
+      ]),
+      JWT_CONTEXT_CLAIMS: JSON.stringify(["tenant"]),
+    });
+    cache = new DecisionCache<VerifiedDecision>(config.decisionCacheSize);
+    handler = createAuthorizer({
+      config,
+      issuers: new IssuerRegistry(config.issuers, {
+        clockToleranceSeconds: config.clockToleranceSeconds,
+        now: Date.now,
+        jwks: (uri) => new JwksKeySource(uri, { timeoutMs: 1_000, cooldownMs: 30_000 }).getKey,
+        signingSecret: () => new SigningSecret(() => Promise.resolve(undefined)),
+      }),
+      cache,
+      write: log.write,
+    });
+  });
+
+  afterAll(async () => {
+    await idp.close();
+  });
+
+  it("answers a valid token with a stage-wide policy and a flat context", async () => {
+    // Prepare
+    const token = await idp.sign({ sub: "u1", aud: "api", scope: "read chat", tenant: { id: 7 } });
+
+    // Act
+    const result = await handler(tokenEvent(token));
+
+    // Assess
+    expect(result).toEqual({
+      principalId: "u1",
+      policyDocument: {
+        Version: "2012-10-17",
+        Statement: [
+          { Action: "execute-api:Invoke", Effect: "Allow", Resource: [`${stagePrefix}*`] },
+          { Action: "execute-api:Invoke", Effect: "Deny", Resource: [`${stagePrefix}DELETE/api/*`] },
+        ],
+      },
+      context: { tenant: '{"id":7}', sub: "u1", iss: idp.issuer, scopes: "read,chat", groups: "" },
+    });
+  });
+
+  it("reuses the policy of one route for the next, as API Gateway's cache does, and serves it from its own cache", async () => {
+    // Prepare
+    const token = await idp.sign({ sub: "u2", aud: "api", scope: "read" });
+    await handler(tokenEvent(token, "GET", "/api"));
+
+    // Act
+    const statuses = await Promise.all([
+      gatewayStatus(handler, tokenEvent(token, "POST", "/api/items")),
+      gatewayStatus(handler, tokenEvent(token, "DELETE", "/api/items/1")),
+      gatewayStatus(handler, webSocketConnectEvent({ query: { token } })),
+    ]);
+
+    // Assess
+    expect(statuses).toEqual([200, 403, 403]);
+    expect(log.records().slice(-3)).toEqual([
+      expect.objectContaining({ decision: "allow", cache_hit: true }),
+      expect.objectContaining({ decision: "deny", reason: "ROUTE_FORBIDDEN", cache_hit: true }),
+      expect.objectContaining({ decision: "deny", event_type: "WEBSOCKET", cache_hit: true }),
+    ]);
+  });
+
+  it("throws exactly Error('Unauthorized') for a bad token, logs why, and caches nothing", async () => {
+    // Prepare
+    const token = await idp.sign({ sub: "u3", aud: "another-api" });
+    const size = cache.size;
+
+    // Act
+    const attempt = handler(tokenEvent(token));
+
+    // Assess
+    await expect(attempt).rejects.toThrow(new Error("Unauthorized"));
+    expect(log.last()).toMatchObject({
+      level: "info",
+      decision: "unauthorized",
+      reason: "CLAIM_INVALID",
+      issuer: idp.issuer,
+    });
+    expect(log.last()).not.toHaveProperty("sub");
+    expect(cache.size).toBe(size);
+  });
+
+  it.each([
+    ["nothing", undefined],
+    ["a string", "event"],
+    ["a TOKEN event without a token", tokenEvent(undefined)],
+    ["an event with a malformed methodArn", { ...tokenEvent("a.b.c"), methodArn: "arn:aws:s3:::bucket" }],
+  ])("answers Unauthorized for %s", async (_label, event) => {
+    // Act
+    const attempt = handler(event);
+
+    // Assess
+    await expect(attempt).rejects.toThrow(new Error("Unauthorized"));
+  });
+});

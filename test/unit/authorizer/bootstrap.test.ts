@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { bootstrap } from "../../../lambda-src/authorizer/bootstrap.ts";
+import { captureLog, tokenEvent } from "../../support/authorizer-events.ts";
+
+describe("bootstrap", () => {
+  it("writes one line naming the bad variable per cold start, and refuses every request", async () => {
+    // Prepare
+    const log = captureLog();
+    const handler = bootstrap({ JWT_ISSUERS: "[]", JWKS_TIMEOUT_MS: "5" }, { write: log.write });
+
+    // Act
+    const attempts = await Promise.allSettled([handler(tokenEvent("a.b.c")), handler(tokenEvent("a.b.c"))]);
+
+    // Assess
+    expect(attempts.map((attempt) => attempt.status)).toEqual(["rejected", "rejected"]);
+    expect(attempts.map((attempt) => (attempt.status === "rejected" ? String(attempt.reason) : ""))).toEqual([
+      "Error: Unauthorized",
+      "Error: Unauthorized",
+    ]);
+    const startup = log.records().filter((record) => record.event === "authorizer.startup_failed");
+    expect(startup).toHaveLength(1);
+    expect(startup[0]?.message).toMatch(/JWT_ISSUERS: must list at least one issuer; JWKS_TIMEOUT_MS/);
+    expect(log.records().filter((record) => record.reason === "CONFIGURATION_INVALID")).toHaveLength(2);
+  });
+
+  it("builds a working handler from a valid environment without touching the network", async () => {
+    // Prepare
+    const log = captureLog();
+    const handler = bootstrap(
+      {
+        JWT_ISSUERS: JSON.stringify([
+          { type: "oidc", issuer: "https://idp.example", jwks_uri: "https://idp.example/jwks", audiences: ["api"] },
+        ]),
+      },
+      { write: log.write },
+    );
+
+    // Act
+    const attempt = handler(tokenEvent("Bearer not-a-jwt"));
+
+    // Assess
+    await expect(attempt).rejects.toThrow("Unauthorized");
+    expect(log.records()).toEqual([expect.objectContaining({ reason: "TOKEN_MALFORMED" })]);
+  });
+});

@@ -1,0 +1,175 @@
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "../../../lambda-src/authorizer/config.ts";
+import { ConfigurationError } from "../../../lambda-src/shared/errors.ts";
+
+const oidc = { type: "oidc", issuer: "https://idp.example", jwks_uri: "https://idp.example/jwks", audiences: ["api"] };
+const env = (overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> => ({
+  JWT_ISSUERS: JSON.stringify([oidc]),
+  ...overrides,
+});
+
+const problemOf = (variables: Record<string, string | undefined>): string => {
+  try {
+    parseConfig(variables);
+  } catch (error) {
+    if (error instanceof ConfigurationError) return error.message;
+    throw error;
+  }
+  throw new Error("the configuration was accepted");
+};
+
+describe("parseConfig", () => {
+  it("applies the documented defaults", () => {
+    // Act
+    const config = parseConfig(env());
+
+    // Assess
+    expect(config).toMatchObject({
+      routes: [],
+      unlistedRoutes: "allow",
+      clockToleranceSeconds: 30,
+      maxTokenLength: 8192,
+      contextClaims: [],
+      tokenSources: [
+        { kind: "header", name: "authorization" },
+        { kind: "query", name: "token" },
+      ],
+      decisionCacheSize: 1000,
+      jwksTimeoutMs: 1500,
+      jwksCooldownMs: 30000,
+    });
+    expect(config.issuers[0]).toMatchObject({ type: "oidc", issuers: ["https://idp.example"], algorithms: ["RS256"] });
+  });
+
+  it("derives Cognito's issuer, JWKS and region from the pool id", () => {
+    // Prepare
+    const cognito = { type: "cognito", user_pool_id: "eu-west-1_AbC123", client_ids: ["c"] };
+
+    // Act
+    const config = parseConfig(env({ JWT_ISSUERS: JSON.stringify([cognito]) }));
+
+    // Assess
+    expect(config.issuers[0]).toEqual({
+      type: "cognito",
+      issuers: ["https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123"],
+      jwksUri: "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123/.well-known/jwks.json",
+      clientIds: ["c"],
+      tokenUse: "access",
+      requiredClaims: [],
+      typ: undefined,
+    });
+  });
+
+  it("lets a local Cognito issuer override both URLs and answers Google to both iss forms", () => {
+    // Prepare
+    const issuers = [
+      { type: "cognito", user_pool_id: "local_X1", client_ids: ["c"], issuer: "http://127.0.0.1:9229/local_X1" },
+      { type: "google", client_ids: ["g"] },
+    ];
+
+    // Act
+    const config = parseConfig(env({ JWT_ISSUERS: JSON.stringify(issuers) }));
+
+    // Assess
+    expect(config.issuers.map((issuer) => issuer.issuers)).toEqual([
+      ["http://127.0.0.1:9229/local_X1"],
+      ["https://accounts.google.com", "accounts.google.com"],
+    ]);
+    expect(config.issuers[1]).toMatchObject({ jwksUri: "https://www.googleapis.com/oauth2/v3/certs" });
+  });
+
+  it("reads routes, token sources and numbers", () => {
+    // Act
+    const config = parseConfig(
+      env({
+        JWT_ROUTES: JSON.stringify([{ route: "DELETE /items/{id}", groups: ["admins"] }]),
+        JWT_UNLISTED_ROUTES: "deny",
+        JWT_TOKEN_SOURCES: JSON.stringify(["query:access_token", "header:X-Token"]),
+        JWT_CLOCK_TOLERANCE_SECONDS: "0",
+        JWT_DECISION_CACHE_SIZE: "0",
+      }),
+    );
+
+    // Assess
+    expect(config.routes).toEqual([
+      { route: "DELETE /items/{id}", resource: "DELETE/items/*", scopes: [], groups: ["admins"] },
+    ]);
+    expect(config.tokenSources).toEqual([
+      { kind: "query", name: "access_token" },
+      { kind: "header", name: "x-token" },
+    ]);
+    expect([config.unlistedRoutes, config.clockToleranceSeconds, config.decisionCacheSize]).toEqual(["deny", 0, 0]);
+  });
+
+  it.each([
+    ["no JWT_ISSUERS", { JWT_ISSUERS: undefined }, "JWT_ISSUERS: required"],
+    ["JWT_ISSUERS that is not JSON", { JWT_ISSUERS: "[{" }, "JWT_ISSUERS: not valid JSON"],
+    ["an empty issuer list", { JWT_ISSUERS: "[]" }, "JWT_ISSUERS: must list at least one issuer"],
+    ["an unknown issuer type", { JWT_ISSUERS: JSON.stringify([{ ...oidc, type: "saml" }]) }, "JWT_ISSUERS[0].type"],
+    ["a misspelt field", { JWT_ISSUERS: JSON.stringify([{ ...oidc, audience: "api" }]) }, "JWT_ISSUERS[0]"],
+    [
+      "an oidc issuer without audiences",
+      { JWT_ISSUERS: JSON.stringify([{ ...oidc, audiences: [] }]) },
+      "JWT_ISSUERS[0].audiences",
+    ],
+    [
+      "an HMAC algorithm for a JWKS issuer",
+      { JWT_ISSUERS: JSON.stringify([{ ...oidc, algorithms: ["HS256"] }]) },
+      "JWT_ISSUERS[0].algorithms[0]",
+    ],
+    [
+      "a plain-http JWKS",
+      { JWT_ISSUERS: JSON.stringify([{ ...oidc, jwks_uri: "http://idp.example/jwks" }]) },
+      "JWT_ISSUERS[0].jwks_uri: must be an https URL",
+    ],
+    [
+      "two issuers with one iss",
+      { JWT_ISSUERS: JSON.stringify([oidc, oidc]) },
+      'more than one issuer answers to iss "https://idp.example"',
+    ],
+    ["a malformed route", { JWT_ROUTES: JSON.stringify([{ route: "GET" }]) }, "JWT_ROUTES[0].route"],
+    [
+      "a route with a misspelt field",
+      { JWT_ROUTES: JSON.stringify([{ route: "GET /a", scope: ["x"] }]) },
+      "JWT_ROUTES[0]",
+    ],
+    ["an unknown unlisted setting", { JWT_UNLISTED_ROUTES: "maybe" }, "JWT_UNLISTED_ROUTES"],
+    [
+      "a tolerance out of range",
+      { JWT_CLOCK_TOLERANCE_SECONDS: "301" },
+      "JWT_CLOCK_TOLERANCE_SECONDS: must be an integer 0..300",
+    ],
+    ["a non-integer length", { JWT_MAX_TOKEN_LENGTH: "8k" }, "JWT_MAX_TOKEN_LENGTH"],
+    ["a reserved context claim", { JWT_CONTEXT_CLAIMS: JSON.stringify(["email", "sub"]) }, 'JWT_CONTEXT_CLAIMS: "sub"'],
+    ["a token source without a kind", { JWT_TOKEN_SOURCES: JSON.stringify(["authorization"]) }, "JWT_TOKEN_SOURCES[0]"],
+    ["a cache too large", { JWT_DECISION_CACHE_SIZE: "100001" }, "JWT_DECISION_CACHE_SIZE"],
+    ["a JWKS timeout too short", { JWKS_TIMEOUT_MS: "10" }, "JWKS_TIMEOUT_MS"],
+    ["a JWKS cooldown too short", { JWKS_COOLDOWN_MS: "10" }, "JWKS_COOLDOWN_MS"],
+  ])("names the variable for %s", (_label, overrides, expected) => {
+    // Act
+    const message = problemOf(env(overrides));
+
+    // Assess
+    expect(message).toContain(expected);
+  });
+
+  it("refuses routes whose policy would not fit API Gateway's result quota", () => {
+    // Prepare
+    const routes = Array.from({ length: 80 }, (_, index) => ({ route: `GET /resource-${index}/items`, scopes: ["x"] }));
+
+    // Act
+    const message = problemOf(env({ JWT_ROUTES: JSON.stringify(routes) }));
+
+    // Assess
+    expect(message).toMatch(/JWT_ROUTES: 80 routes make a policy of up to \d+ bytes/);
+  });
+
+  it("reports every problem at once", () => {
+    // Act
+    const message = problemOf(env({ JWT_ISSUERS: "[]", JWKS_TIMEOUT_MS: "0" }));
+
+    // Assess
+    expect(message).toContain("JWT_ISSUERS");
+    expect(message).toContain("JWKS_TIMEOUT_MS");
+  });
+});

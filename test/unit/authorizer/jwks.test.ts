@@ -1,0 +1,116 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { JwksKeySource } from "../../../lambda-src/authorizer/jwks.ts";
+import { DependencyError } from "../../../lambda-src/shared/errors.ts";
+import { startJwksServer, type JwksServer } from "../../../local/jwks-server.ts";
+
+const jwksPath = "/.well-known/jwks.json";
+
+describe("JwksKeySource over a loopback issuer", () => {
+  let server: JwksServer;
+
+  beforeAll(async () => {
+    server = await startJwksServer();
+  });
+
+  afterEach(() => {
+    server.setPersistentFault(undefined);
+    vi.useRealTimers();
+  });
+
+  afterAll(async () => {
+    await server.close();
+  });
+
+  const header = (kid: string): { alg: string; kid: string } => ({ alg: "RS256", kid });
+  /** The token part jose hands a key resolver; selection here looks at the header only. */
+  const token = { payload: "", signature: "" };
+
+  it("fetches once and resolves every later key from memory", async () => {
+    // Prepare
+    const source = new JwksKeySource(server.jwksUri, { timeoutMs: 1_000, cooldownMs: 30_000 });
+    const before = server.requests.get(jwksPath) ?? 0;
+
+    // Act
+    for (let attempt = 0; attempt < 5; attempt++) await source.getKey(header(server.activeKey.kid), token);
+
+    // Assess
+    expect((server.requests.get(jwksPath) ?? 0) - before).toBe(1);
+  });
+
+  it("picks up a rotated key with one refetch", async () => {
+    // Prepare
+    const source = new JwksKeySource(server.jwksUri, { timeoutMs: 1_000, cooldownMs: 1_000 });
+    await source.getKey(header(server.activeKey.kid), token);
+    const rotated = await server.rotate();
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+
+    // Act
+    const key = await source.getKey(header(rotated.kid), token);
+
+    // Assess
+    expect(key).toBeDefined();
+  });
+
+  it("fails closed with a DependencyError when a cold source cannot fetch, then backs off without fetching", async () => {
+    // Prepare
+    const source = new JwksKeySource(server.jwksUri, { timeoutMs: 1_000, cooldownMs: 30_000 });
+    server.setPersistentFault({ kind: "status", status: 503 });
+    const before = server.requests.get(jwksPath) ?? 0;
+
+    // Act
+    const first = source.getKey(header(server.activeKey.kid), token);
+    await expect(first).rejects.toBeInstanceOf(DependencyError);
+    const second = source.getKey(header(server.activeKey.kid), token);
+    await expect(second).rejects.toBeInstanceOf(DependencyError);
+
+    // Assess
+    expect((server.requests.get(jwksPath) ?? 0) - before).toBe(1);
+  });
+
+  it.each([
+    ["a timeout", { kind: "delay", ms: 1_000 }],
+    ["garbage", { kind: "garbage" }],
+    ["a throttle", { kind: "status", status: 429 }],
+  ] as const)("keeps the last keys when a refresh fails with %s", async (_label, fault) => {
+    // Prepare
+    let now = 0;
+    const source = new JwksKeySource(server.jwksUri, { timeoutMs: 200, cooldownMs: 30_000, now: () => now });
+    await source.getKey(header(server.activeKey.kid), token);
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 11 * 60_000 });
+    now += 11 * 60_000;
+    server.setPersistentFault(fault);
+
+    // Act
+    const key = await source.getKey(header(server.activeKey.kid), token);
+
+    // Assess
+    expect(key).toBeDefined();
+  });
+
+  it("recovers without a restart once the issuer answers again", async () => {
+    // Prepare
+    let now = 0;
+    const source = new JwksKeySource(server.jwksUri, { timeoutMs: 1_000, cooldownMs: 30_000, now: () => now });
+    server.setPersistentFault({ kind: "status", status: 500 });
+    await expect(source.getKey(header(server.activeKey.kid), token)).rejects.toBeInstanceOf(DependencyError);
+    server.setPersistentFault(undefined);
+
+    // Act
+    now += 5_000;
+    const key = await source.getKey(header(server.activeKey.kid), token);
+
+    // Assess
+    expect(key).toBeDefined();
+  });
+
+  it("says a key is missing rather than the issuer failing, for a kid the JWKS lacks", async () => {
+    // Prepare
+    const source = new JwksKeySource(server.jwksUri, { timeoutMs: 1_000, cooldownMs: 30_000 });
+
+    // Act
+    const attempt = source.getKey(header("no-such-kid"), token);
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ code: "ERR_JWKS_NO_MATCHING_KEY" });
+  });
+});

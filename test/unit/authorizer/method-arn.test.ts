@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { parseMethodArn } from "../../../lambda-src/authorizer/method-arn.ts";
+
+describe("parseMethodArn", () => {
+  it.each([
+    [
+      "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod/GET/api/items",
+      "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod/",
+      "GET/api/items",
+    ],
+    [
+      "arn:aws:execute-api:eu-west-1:123456789012:abcdef1234/v1/GET/",
+      "arn:aws:execute-api:eu-west-1:123456789012:abcdef1234/v1/",
+      "GET/",
+    ],
+    [
+      "arn:aws-us-gov:execute-api:us-gov-west-1:123456789012:abc/dev_1/$connect",
+      "arn:aws-us-gov:execute-api:us-gov-west-1:123456789012:abc/dev_1/",
+      "$connect",
+    ],
+  ])("splits %s", (arn, stagePrefix, resource) => {
+    // Act
+    const parsed = parseMethodArn(arn);
+
+    // Assess
+    expect(parsed).toEqual({ stagePrefix, resource });
+  });
+
+  it.each([
+    undefined,
+    42,
+    "",
+    "arn:aws:lambda:us-east-1:123456789012:function:f",
+    "arn:aws:execute-api:us-east-1:1234:abc/prod/GET/api",
+    "arn:aws:execute-api:us-east-1:123456789012:abc/prod",
+    "arn:aws:execute-api:us-east-1:123456789012:abc/prod/get/api",
+    "arn:aws:execute-api:us-east-1:123456789012:abc/prod/GET/a b",
+  ])("refuses %j", (value) => {
+    // Act
+    const parsed = parseMethodArn(value);
+
+    // Assess
+    expect(parsed).toBeUndefined();
+  });
+});

@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import type { TokenRejectedError } from "../../../lambda-src/authorizer/errors.ts";
+import { inspectToken } from "../../../lambda-src/authorizer/unverified-token.ts";
+import { encodeJson } from "../../support/tokens.ts";
+
+const token = (header: unknown, payload: unknown): string => `${encodeJson(header)}.${encodeJson(payload)}.c2ln`;
+
+describe("inspectToken", () => {
+  it("reads the header, iss and kid without verifying", () => {
+    // Act
+    const inspected = inspectToken(token({ alg: "RS256", kid: "k1" }, { iss: "https://idp.example" }));
+
+    // Assess
+    expect(inspected).toEqual({ header: { alg: "RS256", kid: "k1" }, issuer: "https://idp.example", kid: "k1" });
+  });
+
+  it.each([
+    [
+      "a header that is not JSON",
+      `${Buffer.from("{").toString("base64url")}.${encodeJson({ iss: "x" })}.c2ln`,
+      "TOKEN_MALFORMED",
+    ],
+    ["a payload that is not an object", token({ alg: "RS256" }, "iss"), "TOKEN_MALFORMED"],
+    ["a numeric kid", token({ alg: "RS256", kid: 7 }, { iss: "x" }), "TOKEN_MALFORMED"],
+    ["an embedded jwk", token({ alg: "RS256", jwk: { kty: "RSA" } }, { iss: "x" }), "HEADER_FORBIDDEN"],
+    ["a jku", token({ alg: "RS256", jku: "https://attacker.example" }, { iss: "x" }), "HEADER_FORBIDDEN"],
+    ["an x5u", token({ alg: "RS256", x5u: "https://attacker.example" }, { iss: "x" }), "HEADER_FORBIDDEN"],
+    ["an x5c", token({ alg: "RS256", x5c: ["MIIB"] }, { iss: "x" }), "HEADER_FORBIDDEN"],
+    ["no iss", token({ alg: "RS256" }, { sub: "x" }), "ISSUER_UNKNOWN"],
+    ["a numeric iss", token({ alg: "RS256" }, { iss: 1 }), "ISSUER_UNKNOWN"],
+  ])("refuses %s", (_label, value, code) => {
+    // Act
+    const attempt = (): unknown => inspectToken(value);
+
+    // Assess
+    expect(attempt).toThrow(expect.objectContaining({ code }) as TokenRejectedError);
+  });
+});
