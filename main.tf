@@ -193,9 +193,9 @@ locals {
         Action   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
         Resource = [local.table_arn, "${local.table_arn}/index/*"]
       }],
-      # The token service signs with AWSCURRENT, and its key cache loads AWSCURRENT and AWSPREVIOUS
-      # together (lambda-src/shared/signing-secret.ts), failing the load if either read is denied.
-      # AWSPENDING, a key still being rotated in, stays unreadable. secretsmanager:VersionStage is
+      # The token service signs with AWSCURRENT and never reads another version
+      # (lambda-src/token-service/index.ts: readPrevious = false); AWSPENDING, a key still being
+      # rotated in, and AWSPREVIOUS stay unreadable. secretsmanager:VersionStage is
       # a multi-valued GetSecretValue condition key:
       # https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecretsmanager.html
       [{
@@ -203,7 +203,7 @@ locals {
         Effect    = "Allow"
         Action    = "secretsmanager:GetSecretValue"
         Resource  = local.signing_secret_arn
-        Condition = { "ForAnyValue:StringEquals" = { "secretsmanager:VersionStage" = ["AWSCURRENT", "AWSPREVIOUS"] } }
+        Condition = { "ForAnyValue:StringEquals" = { "secretsmanager:VersionStage" = ["AWSCURRENT"] } }
       }],
       # Secrets Manager names the secret in the encryption context, so the key decrypts only it:
       # https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html

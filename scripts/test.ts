@@ -95,6 +95,10 @@ const gates: Gate[] = [
   { name: "lint", run: () => check("npm", ["run", "--silent", "lint"]) },
   { name: "terraform-fmt", run: () => check(terraformBinary(), ["fmt", "-check", "-recursive", "-diff"]) },
   { name: "packages-fresh", run: () => check(process.execPath, ["--import", "tsx", "scripts/build.ts", "--check"]) },
+  {
+    name: "readme-tf-docs",
+    run: () => check(process.execPath, ["--import", "tsx", "scripts/terraform-docs.ts", "--check"]),
+  },
   { name: "vitest", run: vitest },
   { name: "terraform-test", run: terraformTest },
 ];

@@ -36,6 +36,11 @@ export interface SigningSecretOptions {
   /** At most one re-fetch per window when tokens name an unknown `kid`: a flood cannot amplify into API calls. */
   readonly unknownKidCooldownMs?: number;
   readonly now?: () => number;
+  /**
+   * Whether AWSPREVIOUS is read at all. A signer needs only AWSCURRENT, and leaving AWSPREVIOUS
+   * unread lets its IAM policy grant AWSCURRENT alone.
+   */
+  readonly readPrevious?: boolean;
 }
 
 interface Snapshot {
@@ -85,6 +90,7 @@ export class SigningSecret {
   readonly #refreshAfterMs: number;
   readonly #unknownKidCooldownMs: number;
   readonly #now: () => number;
+  readonly #readPrevious: boolean;
   #snapshot: Snapshot | undefined;
   #inflight: Promise<Snapshot> | undefined;
   #lastUnknownKidRefresh = Number.NEGATIVE_INFINITY;
@@ -94,6 +100,7 @@ export class SigningSecret {
     this.#refreshAfterMs = options.refreshAfterMs ?? 5 * 60_000;
     this.#unknownKidCooldownMs = options.unknownKidCooldownMs ?? 30_000;
     this.#now = options.now ?? Date.now;
+    this.#readPrevious = options.readPrevious ?? true;
   }
 
   /** The AWSCURRENT key, for signing. */
@@ -139,7 +146,10 @@ export class SigningSecret {
   }
 
   async #fetch(): Promise<Snapshot> {
-    const [current, previous] = await Promise.all([this.#read("AWSCURRENT"), this.#read("AWSPREVIOUS")]);
+    const [current, previous] = await Promise.all([
+      this.#read("AWSCURRENT"),
+      this.#readPrevious ? this.#read("AWSPREVIOUS") : undefined,
+    ]);
     if (current === undefined) {
       throw new SigningKeyUnavailableError(
         "the signing secret has no AWSCURRENT value yet (its first rotation has not completed)",

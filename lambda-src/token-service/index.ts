@@ -16,7 +16,10 @@ import { TokenService } from "./token-service.ts";
 
 const config = parseConfig(process.env);
 const client = createDocumentClient();
-const signingSecret = new SigningSecret(secretsManagerReader({ secretId: config.signingSecretArn }));
+// Only AWSCURRENT signs, so AWSPREVIOUS is never read and the function's policy grants AWSCURRENT alone.
+const signingSecret = new SigningSecret(secretsManagerReader({ secretId: config.signingSecretArn }), {
+  readPrevious: false,
+});
 
 const service = new TokenService({
   config,

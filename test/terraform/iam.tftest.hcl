@@ -279,11 +279,11 @@ run "token_service_reads_and_writes_only_its_table_items_and_signing_key" {
           Effect    = "Allow"
           Action    = "secretsmanager:GetSecretValue"
           Resource  = "arn:aws:secretsmanager:us-east-1:123456789012:secret:demo/jwt-signing-key-AbCdEf"
-          Condition = { "ForAnyValue:StringEquals" = { "secretsmanager:VersionStage" = ["AWSCURRENT", "AWSPREVIOUS"] } }
+          Condition = { "ForAnyValue:StringEquals" = { "secretsmanager:VersionStage" = ["AWSCURRENT"] } }
         },
       ]
     }
-    error_message = "The token service may only get/put/update items of its table and read the signing key's current and previous versions."
+    error_message = "The token service may only get/put/update items of its table and read the signing key's current version."
   }
 
   assert {

@@ -81,6 +81,29 @@ describe("SigningSecret over the Secrets Manager wire protocol", () => {
     expect(withoutKid.map((key) => key.versionId)).toEqual([third, second]);
   });
 
+  it("never reads AWSPREVIOUS when told not to, so a signer's policy can grant AWSCURRENT alone", async () => {
+    // Prepare
+    const name = `signer-${randomBytes(4).toString("hex")}`;
+    server.createSecret(name, jwkSecret());
+    const rotated = server.rotate(name, jwkSecret());
+    const stagesRead: string[] = [];
+    const reader = secretsManagerReader({ secretId: name });
+    const secret = new SigningSecret(
+      (stage) => {
+        stagesRead.push(stage);
+        return reader(stage);
+      },
+      { readPrevious: false },
+    );
+
+    // Act
+    const current = await secret.current();
+
+    // Assess
+    expect(current.versionId).toBe(rotated);
+    expect(stagesRead).toEqual(["AWSCURRENT"]);
+  });
+
   it("refetches once for an unknown kid, then waits out the cooldown", async () => {
     // Prepare
     let now = 0;
