@@ -1,0 +1,109 @@
+/**
+ * The token service's handler over a real (dynalite) table and the loopback Secrets Manager, as
+ * `lambda-src/token-service/index.ts` wires it, with two test-only choices: cheap scrypt
+ * parameters for the seeded users and the dummy hash (so fuzzing does not spend seconds per login),
+ * and an optional short DynamoDB request timeout (so timeout faults answer in well under a second).
+ */
+import { randomBytes } from "node:crypto";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { createDocumentClient } from "../../lambda-src/shared/dynamodb.ts";
+import { consoleLogger } from "../../lambda-src/shared/log.ts";
+import { hashPassword, type ScryptParameters } from "../../lambda-src/shared/password-hash.ts";
+import { SigningSecret, secretsManagerReader } from "../../lambda-src/shared/signing-secret.ts";
+import { UsersTable } from "../../lambda-src/shared/users-table.ts";
+import { createHandler, type TokenServiceHandler } from "../../lambda-src/token-service/handler.ts";
+import { LockoutStore } from "../../lambda-src/token-service/lockout-store.ts";
+import { RefreshTokenStore } from "../../lambda-src/token-service/refresh-token-store.ts";
+import { TokenService } from "../../lambda-src/token-service/token-service.ts";
+import { jwkSecret, startLoopbackAws, type LoopbackAws } from "../support/loopback-aws.ts";
+
+export const cheapScrypt: ScryptParameters = { ln: 10, r: 8, p: 1 };
+export const password = "a long and lovely pass phrase";
+export const usernames = ["alice", "bob", "carol", "dave"] as const;
+
+export interface TokenServiceLab {
+  readonly aws: LoopbackAws;
+  readonly tableName: string;
+  readonly client: DynamoDBDocumentClient;
+  readonly handler: TokenServiceHandler;
+  /** The signing secret's SecretString, for the hygiene check. */
+  readonly signingSecret: string;
+  /** Every item of the table, for state checks after a failure. */
+  items(): Promise<Record<string, unknown>[]>;
+  close(): Promise<void>;
+}
+
+export interface TokenServiceLabOptions {
+  readonly requestTimeoutMs?: number;
+  readonly lockoutMaxAttempts?: number;
+}
+
+export async function startTokenServiceLab(options: TokenServiceLabOptions = {}): Promise<TokenServiceLab> {
+  const aws = await startLoopbackAws();
+  const tableName = await aws.newTable();
+  const secretName = `signing-${tableName}`;
+  const signingSecret = jwkSecret();
+  const { arn } = aws.secrets.createSecret(secretName, signingSecret);
+  const client = createDocumentClient({
+    endpoint: aws.dynamo.endpoint,
+    ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+  });
+  const previousEndpoint = process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
+  process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = aws.secrets.endpoint;
+
+  const users = new UsersTable(client, tableName);
+  const hash = await hashPassword(password, cheapScrypt);
+  for (const username of usernames) {
+    await users.createUser(
+      { username, passwordHash: hash, scopes: ["orders:read"], groups: ["staff"], disabled: false },
+      new Date(),
+    );
+  }
+  const signing = new SigningSecret(secretsManagerReader({ secretId: arn }));
+  const lockoutMaxAttempts = options.lockoutMaxAttempts ?? 5;
+  const service = new TokenService({
+    config: {
+      usersTableName: tableName,
+      signingSecretArn: arn,
+      issuer: "https://auth.example.test",
+      audience: "api",
+      accessTokenTtlSeconds: 900,
+      refreshTokenTtlSeconds: 3600,
+      lockoutMaxAttempts,
+      lockoutSeconds: 60,
+    },
+    users,
+    families: new RefreshTokenStore(client, tableName),
+    lockouts: new LockoutStore(client, tableName, { maxAttempts: lockoutMaxAttempts, lockoutSeconds: 60 }),
+    signingKey: () => signing.current(),
+    dummyHash: hashPassword(randomBytes(32).toString("base64url"), cheapScrypt),
+    now: Date.now,
+    log: consoleLogger,
+  });
+
+  return {
+    aws,
+    tableName,
+    client,
+    handler: createHandler(service, consoleLogger),
+    signingSecret,
+    items: async () =>
+      (await aws.client.send(new ScanCommand({ TableName: tableName, ConsistentRead: true }))).Items ?? [],
+    close: async () => {
+      if (previousEndpoint === undefined) Reflect.deleteProperty(process.env, "AWS_ENDPOINT_URL_SECRETS_MANAGER");
+      else process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = previousEndpoint;
+      client.destroy();
+      await aws.close();
+    },
+  };
+}
+
+/** A POST as API Gateway's proxy integration delivers it. */
+export const proxyEvent = (resource: string, body: unknown, contentType = "application/json") => ({
+  resource,
+  httpMethod: "POST",
+  headers: { "Content-Type": contentType },
+  body: typeof body === "string" ? body : JSON.stringify(body),
+  isBase64Encoded: false,
+});
