@@ -5,9 +5,11 @@
  */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { startLocalCognito, withLocalIssuers, type LocalCognito } from "./cognito-services.ts";
 import { demoUsersFor, seedDemoUsers, type DemoUser } from "./demo-users.ts";
 import { createGateway } from "./gateway.ts";
-import { LambdaRunner } from "./lambda-runner.ts";
+import { AuthorizerCache } from "./authorizer-cache.ts";
+import { LambdaRunner, type InvokeResult, type LambdaInvoker } from "./lambda-runner.ts";
 import {
   localAccountId,
   localCredentials,
@@ -29,6 +31,10 @@ export interface LocalRunOptions {
   readonly log: (line: string) => void;
   /** One line a function printed. */
   readonly functionLog: (functionName: string, line: string) => void;
+  /** The authorizer cache's clock, so suites can step past a result TTL without waiting for it. */
+  readonly now?: () => number;
+  /** Sees (and may replace) each function's answer before the front does, e.g. to hand it malformed authorizer output. */
+  readonly intercept?: (functionName: string, result: InvokeResult) => InvokeResult;
 }
 
 export interface LocalRun {
@@ -39,6 +45,12 @@ export interface LocalRun {
   readonly environment: Readonly<Record<string, string>>;
   /** The seeded users, none when the plan has no users table. */
   readonly demoUsers: readonly DemoUser[];
+  /** The local IdP, for plans with Cognito user pools. */
+  readonly cognito: Omit<LocalCognito, "close" | "rewrites"> | undefined;
+  /** Invokes a planned function directly, bypassing the front (the benchmark's baseline). */
+  readonly invoker: LambdaInvoker;
+  /** How many times the front has invoked a function since start. */
+  invocations(functionName: string): number;
   /** Process ids of the function processes. */
   pids(): number[];
   close(): Promise<void>;
@@ -73,37 +85,59 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
   const demo = demoUsersFor(model, options.demoUser.username, options.demoUser.password);
   const services = await startLocalServices(model, options.signingSecret);
   let runner: LambdaRunner | undefined;
+  let cognito: LocalCognito | undefined;
   try {
+    if (model.userPools.length > 0) cognito = await startLocalCognito(model, options.demoUser);
+    const rewrites = new Map([...services.rewrites, ...(cognito?.rewrites ?? [])]);
+    const pools = cognito?.pools ?? [];
     if (demo !== undefined && services.dynamoDbEndpoint !== undefined) {
       await seedDemoUsers(demo, services.dynamoDbEndpoint, localRegion, localCredentials);
     }
     runner = await LambdaRunner.start(reachableFunctions(model), {
-      environment: (fn) => ({ ...rewriteEnvironment(fn.environment, services.rewrites), ...services.environment }),
+      environment: (fn) => ({
+        ...withLocalIssuers(rewriteEnvironment(fn.environment, rewrites), pools),
+        ...services.environment,
+      }),
       onLog: options.functionLog,
     });
+    const started = runner;
+    const counts = new Map<string, number>();
+    const front: LambdaInvoker = {
+      invoke: async (functionName, event) => {
+        counts.set(functionName, (counts.get(functionName) ?? 0) + 1);
+        const result = await started.invoke(functionName, event);
+        return options.intercept === undefined ? result : options.intercept(functionName, result);
+      },
+    };
     const gateway = createGateway({
       model,
-      invoker: runner,
+      invoker: front,
       region: localRegion,
       accountId: localAccountId,
       log: options.log,
+      cache: new AuthorizerCache(options.now),
     });
     const port = await listen(gateway, options.port);
-    const started = runner;
     return {
       baseUrl: `http://127.0.0.1:${port}/${model.stageName}`,
       model,
       environment: services.environment,
       demoUsers: demo?.users ?? [],
+      cognito:
+        cognito === undefined ? undefined : { endpoint: cognito.endpoint, pools: cognito.pools, users: cognito.users },
+      invoker: started,
+      invocations: (functionName) => counts.get(functionName) ?? 0,
       pids: () => started.pids(),
       close: async () => {
         await closeServer(gateway);
         await started.close();
+        await cognito?.close();
         await services.close();
       },
     };
   } catch (error) {
     await runner?.close();
+    await cognito?.close();
     await services.close();
     throw error;
   }

@@ -11,6 +11,7 @@ import { buildAllPackages, comparePackages } from "../scripts/lambda-packages.ts
 import { removeStage, repoRoot, stageWorkspace } from "../test/support/terraform.ts";
 import { curlLines } from "./curl-lines.ts";
 import { startLocalRun } from "./local-run.ts";
+import { initiateAuthCurl } from "./cognito-services.ts";
 import { generatePassword } from "./demo-users.ts";
 import { generateSigningSecret } from "./local-services.ts";
 
@@ -119,7 +120,23 @@ async function main(): Promise<void> {
     const grants = [...user.scopes.map((scope) => `scope ${scope}`), ...user.groups.map((group) => `group ${group}`)];
     console.log(`Demo user ${user.username} / ${user.password} (${grants.join(", ") || "no scope or group"})`);
   }
+  const idp = run.cognito;
+  for (const pool of idp?.pools ?? []) {
+    console.log(`Local Cognito IdP ${idp?.endpoint ?? ""}: user pool ${pool.name} = ${pool.id}, issuer ${pool.issuer}`);
+    for (const client of pool.clients) console.log(`  app client ${client.name} = ${client.id}`);
+  }
+  for (const user of idp?.users ?? []) {
+    console.log(
+      `Demo IdP user ${user.username} / ${user.password} (${user.groups.map((group) => `group ${group}`).join(", ") || "no group"})`,
+    );
+  }
   console.log("Try:");
+  const pool = idp?.pools[0];
+  const client = pool?.clients.find((candidate) => candidate.passwordAuth);
+  const idpUser = idp?.users[0];
+  if (idp !== undefined && client !== undefined && idpUser !== undefined) {
+    console.log(`  ${initiateAuthCurl(idp.endpoint, client.id, idpUser.username, idpUser.password)}`);
+  }
   const [fullUser] = run.demoUsers;
   for (const line of curlLines(run.model, run.baseUrl, fullUser)) console.log(`  ${line}`);
   console.log("Ctrl-C stops everything.");

@@ -87,6 +87,8 @@ export interface SecretModel {
 export interface UserPoolModel {
   readonly id: string;
   readonly name: string;
+  /** `email` and/or `phone_number` when users sign in with those instead of a username. */
+  readonly usernameAttributes: readonly string[];
 }
 
 export interface UserPoolClientModel {
@@ -321,6 +323,7 @@ export function buildApiModel(resources: readonly PlannedResource[], rootDir: st
     userPools: ofType("aws_cognito_user_pool").map((resource) => ({
       id: required(resource, "id"),
       name: required(resource, "name"),
+      usernameAttributes: stringList(resource.values.username_attributes),
     })),
     userPoolClients: ofType("aws_cognito_user_pool_client").map((resource) => ({
       id: required(resource, "id"),
