@@ -76,11 +76,16 @@ locals {
   # Committed, byte-reproducible zips: applying the module needs no Node toolchain.
   package_paths = merge({ for key in local.function_keys : key => "${path.module}/dist/${key}.zip" }, var.lambda_package_paths)
 
+  # Lambda CPU scales with memory, and a login is one scrypt of 64 MiB (lambda-src/shared/password-hash.ts):
+  # at 256 MB it takes seconds, at 1024 MB about half a second. Only a per-function setting overrides this.
+  # https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html
+  default_memory_size = { "token-service" = 1024 }
+
   function_settings = {
     for key in local.function_keys : key => {
       runtime                        = var.lambda.runtime
       architecture                   = var.lambda.architecture
-      memory_size                    = coalesce(try(var.lambda.functions[key].memory_size, null), var.lambda.memory_size)
+      memory_size                    = coalesce(try(var.lambda.functions[key].memory_size, null), lookup(local.default_memory_size, key, var.lambda.memory_size))
       timeout                        = coalesce(try(var.lambda.functions[key].timeout, null), var.lambda.timeout)
       reserved_concurrent_executions = coalesce(try(var.lambda.functions[key].reserved_concurrent_executions, null), var.lambda.reserved_concurrent_executions)
       log_retention_in_days          = var.lambda.log_retention_in_days

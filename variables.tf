@@ -315,7 +315,7 @@ variable "token_service" {
 ################################################################################
 
 variable "lambda" {
-  description = "Settings shared by the module's Lambdas; `functions` overrides memory, timeout or reserved concurrency per function (keys: authorizer, token-service, sample-api, secret-rotation)."
+  description = "Settings shared by the module's Lambdas; `functions` overrides memory, timeout or reserved concurrency per function (keys: authorizer, token-service, sample-api, secret-rotation). The token service defaults to 1024 MB whatever `memory_size` says, because its scrypt password hashing is CPU-bound and Lambda CPU scales with memory; set its entry in `functions` to change it."
   type = object({
     runtime                        = optional(string, "nodejs22.x")
     architecture                   = optional(string, "arm64")

@@ -231,3 +231,29 @@ run "request_authorizer_reads_tokens_from_its_identity_sources" {
     error_message = "Without the sample and the token service there are no built-in routes, but HS256 still gets its secret."
   }
 }
+
+run "token_service_gets_1024_mb_unless_its_own_setting_says_otherwise" {
+  variables {
+    lambda = { memory_size = 512, functions = { authorizer = { memory_size = 128 } } }
+  }
+
+  assert {
+    condition = (
+      local.function_settings["token-service"].memory_size == 1024
+      && local.function_settings["sample-api"].memory_size == 512
+      && local.function_settings["authorizer"].memory_size == 128
+    )
+    error_message = "scrypt logins need the token service's 1024 MB default; other functions follow lambda.memory_size or their own entry."
+  }
+}
+
+run "token_service_memory_follows_its_own_entry" {
+  variables {
+    lambda = { functions = { "token-service" = { memory_size = 2048 } } }
+  }
+
+  assert {
+    condition     = local.function_settings["token-service"].memory_size == 2048
+    error_message = "A per-function memory_size must override the token service's default."
+  }
+}
