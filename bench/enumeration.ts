@@ -1,0 +1,133 @@
+/**
+ * Username enumeration check (issue 4: "an unknown user costs the same time as a wrong password"):
+ * times POST /auth/token for an unknown username and for a known username with a wrong password,
+ * through the token service's handler as `lambda-src/token-service/index.ts` builds it (production
+ * scrypt parameters for the stored hash and the dummy hash), against dynalite on 127.0.0.1.
+ * Prints a table of medians and fails (exit code 1) when they differ by more than 10%.
+ *
+ * A benchmark-style check, not a timed test: run it alone on a quiet machine,
+ *   npx tsx bench/enumeration.ts            (ENUMERATION_ITERATIONS=40 for more samples)
+ * The two cases are interleaved, so drift in machine load hits both alike.
+ */
+import { randomBytes } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import { hashPassword } from "../lambda-src/shared/password-hash.ts";
+import type { Logger } from "../lambda-src/shared/log.ts";
+import { SigningSecret, secretsManagerReader } from "../lambda-src/shared/signing-secret.ts";
+import { UsersTable } from "../lambda-src/shared/users-table.ts";
+import { createHandler, type TokenServiceHandler } from "../lambda-src/token-service/handler.ts";
+import { LockoutStore } from "../lambda-src/token-service/lockout-store.ts";
+import { RefreshTokenStore } from "../lambda-src/token-service/refresh-token-store.ts";
+import { TokenService } from "../lambda-src/token-service/token-service.ts";
+import { jwkSecret, startLoopbackAws } from "../test/support/loopback-aws.ts";
+
+const iterations = Number(process.env.ENUMERATION_ITERATIONS ?? "") || 25;
+const warmup = 3;
+const tolerance = 0.1;
+
+const quiet: Logger = () => undefined;
+
+const login = (username: string, password: string) => ({
+  resource: "/auth/token",
+  httpMethod: "POST",
+  headers: { "Content-Type": "application/json" },
+  body: JSON.stringify({ username, password }),
+  isBase64Encoded: false,
+});
+
+async function timeLogin(handler: TokenServiceHandler, username: string, password: string): Promise<number> {
+  const started = performance.now();
+  const response = await handler(login(username, password));
+  const elapsed = performance.now() - started;
+  // Both cases must be the one indistinguishable answer, or the timing compares different paths.
+  if (response.statusCode !== 400 || !response.body.includes('"invalid_grant"')) {
+    throw new Error(`expected 400 invalid_grant, got ${response.statusCode} ${response.body}`);
+  }
+  return elapsed;
+}
+
+const percentile = (samples: readonly number[], p: number): number => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
+};
+
+async function main(): Promise<void> {
+  const aws = await startLoopbackAws();
+  try {
+    const tableName = await aws.newTable();
+    const secretName = `bench-${randomBytes(4).toString("hex")}`;
+    const { arn } = aws.secrets.createSecret(secretName, jwkSecret());
+    process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = aws.secrets.endpoint;
+    const users = new UsersTable(aws.client, tableName);
+    // The stored hash and the dummy hash both use the current (production) parameters, as index.ts does.
+    await users.createUser(
+      {
+        username: "known-user",
+        passwordHash: await hashPassword("the right pass phrase, long enough"),
+        scopes: [],
+        groups: [],
+        disabled: false,
+      },
+      new Date(),
+    );
+    const signing = new SigningSecret(secretsManagerReader({ secretId: arn }));
+    const maxAttempts = 100;
+    const service = new TokenService({
+      config: {
+        usersTableName: tableName,
+        signingSecretArn: arn,
+        issuer: "https://auth.example.test",
+        audience: "api",
+        accessTokenTtlSeconds: 900,
+        refreshTokenTtlSeconds: 3600,
+        lockoutMaxAttempts: maxAttempts,
+        lockoutSeconds: 900,
+      },
+      users,
+      families: new RefreshTokenStore(aws.client, tableName),
+      lockouts: new LockoutStore(aws.client, tableName, { maxAttempts, lockoutSeconds: 900 }),
+      signingKey: () => signing.current(),
+      dummyHash: hashPassword(randomBytes(32).toString("base64url")),
+      now: Date.now,
+      log: quiet,
+    });
+    const handler = createHandler(service, quiet);
+    if (iterations + warmup >= maxAttempts) throw new Error(`at most ${maxAttempts - warmup - 1} iterations`);
+
+    const unknown: number[] = [];
+    const wrong: number[] = [];
+    for (let round = 0; round < iterations + warmup; round++) {
+      // Alternate which case goes first, so neither always runs on a warmer cache.
+      const first = round % 2 === 0;
+      const a = first ? await timeLogin(handler, "nobody-here", "a wrong pass phrase") : 0;
+      const b = await timeLogin(handler, "known-user", "a wrong pass phrase");
+      const c = first ? 0 : await timeLogin(handler, "nobody-here", "a wrong pass phrase");
+      if (round < warmup) continue;
+      unknown.push(first ? a : c);
+      wrong.push(b);
+    }
+
+    const rows = [
+      ["unknown user", unknown],
+      ["wrong password", wrong],
+    ] as const;
+    const format = (ms: number): string => ms.toFixed(1).padStart(9);
+    console.log(`login timing, ${iterations} interleaved samples per case (after ${warmup} warm-up rounds)`);
+    console.log(`${"case".padEnd(16)} ${"p10 ms".padStart(9)} ${"median ms".padStart(9)} ${"p90 ms".padStart(9)}`);
+    for (const [label, samples] of rows) {
+      console.log(
+        `${label.padEnd(16)} ${format(percentile(samples, 0.1))} ${format(percentile(samples, 0.5))} ${format(percentile(samples, 0.9))}`,
+      );
+    }
+    const ratio = percentile(unknown, 0.5) / percentile(wrong, 0.5);
+    const within = Math.abs(ratio - 1) <= tolerance;
+    console.log(
+      `median ratio unknown/wrong = ${ratio.toFixed(3)}: ${within ? "within" : "OUTSIDE"} ±${tolerance * 100}%`,
+    );
+    if (!within) process.exitCode = 1;
+  } finally {
+    await aws.close();
+  }
+}
+
+await main();
