@@ -205,7 +205,7 @@ describe("authorizer under property-based fuzzing", () => {
     lab = await startIssuerLab();
     restoreAws = pointAwsAt(lab.secrets);
     attacker = await generateAttackerKeys();
-    for (const secretString of lab.secretStrings) secrets.add("signing secret", secretString);
+    for (const secretString of lab.secretStrings) secrets.addSigningSecret(secretString);
     validTokens = await Promise.all(
       issuerKindNames.map((name) => {
         const kind = lab.kind(name);

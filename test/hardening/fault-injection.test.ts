@@ -235,7 +235,7 @@ describe("fault injection on the authorizer's dependencies", () => {
     } => {
       const name = `faults-${randomBytes(4).toString("hex")}`;
       const secretString = jwkSecret();
-      registry.add("signing secret", secretString);
+      registry.addSigningSecret(secretString);
       const { versionId } = secrets.createSecret(name, secretString);
       const handler = bootstrap(
         {
@@ -297,7 +297,7 @@ describe("fault injection on the authorizer's dependencies", () => {
       const { handler, name, sign } = hsSetup();
       const warm = await decide(handler, await sign("warm-user"));
       const rotatedSecret = jwkSecret();
-      registry.add("signing secret", rotatedSecret);
+      registry.addSigningSecret(rotatedSecret);
       const rotatedVersion = secrets.rotate(name, rotatedSecret);
       secrets.setPersistentFault({ kind: "status", status: 400, type: "ThrottlingException" });
 

@@ -52,7 +52,7 @@ describe("token endpoints under property-based fuzzing", () => {
 
   beforeAll(async () => {
     lab = await startTokenServiceLab({ lockoutMaxAttempts: 100 });
-    secrets.add("signing secret", lab.signingSecret);
+    secrets.addSigningSecret(lab.signingSecret);
     secrets.add("password", password);
     const login = await lab.handler(proxyEvent("/auth/token", { username: "alice", password }));
     const tokens = JSON.parse(login.body) as { access_token: string; refresh_token: string };

@@ -55,7 +55,7 @@ describe("token service with a failing table", () => {
   beforeAll(async () => {
     // A 300 ms request timeout, so a timeout fault answers in well under a second.
     lab = await startTokenServiceLab({ requestTimeoutMs: 300, lockoutMaxAttempts: 100 });
-    secrets.add("signing secret", lab.signingSecret);
+    secrets.addSigningSecret(lab.signingSecret);
     secrets.add("password", password);
     trap = trapUnhandledRejections();
     capture = startLogCapture();

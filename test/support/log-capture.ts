@@ -97,6 +97,13 @@ export class SecretRegistry {
     this.add(label, Buffer.from(bytes).toString("hex"));
   }
 
+  /** A signing secret's SecretString and, for an oct JWK, its key bytes (`k`, hex): a leak of `k` alone counts. */
+  addSigningSecret(secretString: string): void {
+    this.add("signing secret", secretString);
+    const k = /"k"\s*:\s*"([A-Za-z0-9_-]+)"/.exec(secretString)?.[1];
+    if (k !== undefined) this.addKeyBytes("signing secret", Buffer.from(k, "base64url"));
+  }
+
   get size(): number {
     return this.#forms.size;
   }
