@@ -314,20 +314,23 @@ locals {
 
   # JWT_ROUTES: one entry per protected route, in the authorizer's "VERB /path" form where path
   # parameters and ANY are wildcards, as they are in the method ARN the authorizer sees.
-  jwt_routes = [
+  jwt_routes = concat([
     for key in sort(keys(local.all_routes)) : {
       route  = "${local.all_routes[key].method == "ANY" ? "*" : local.all_routes[key].method} ${replace(local.all_routes[key].path, "/\\{[^}]+\\}/", "*")}"
       scopes = local.all_routes[key].scopes
       groups = local.all_routes[key].groups
     } if local.all_routes[key].protected
-  ]
+  ], local.websocket_jwt_routes)
 
   # A REQUEST authorizer's token sources follow its identity sources unless set explicitly.
   request_token_sources = [
     for source in split(",", var.authorizer.identity_source) :
     replace(replace(trimspace(source), "/^method\\.request\\.header\\.(.*)$/", "header:$1"), "/^method\\.request\\.querystring\\.(.*)$/", "query:$1")
   ]
-  token_sources = coalesce(var.authorizer.token_sources, var.authorizer.type == "REQUEST" ? [for source in local.request_token_sources : lower(source)] : ["header:authorization", "query:token"])
+  token_sources = distinct(concat(
+    coalesce(var.authorizer.token_sources, var.authorizer.type == "REQUEST" ? [for source in local.request_token_sources : lower(source)] : ["header:authorization", "query:token"]),
+    local.websocket_token_sources,
+  ))
 }
 
 ################################################################################
@@ -384,6 +387,69 @@ module "rest_api" {
 
   cors  = var.cors
   stage = var.stage
+
+  tags = var.tags
+}
+
+################################################################################
+# WebSocket API
+################################################################################
+
+locals {
+  websocket_enabled = var.websocket.enabled
+
+  # The authorizer reads the token where the WebSocket API's identity source says it is; header
+  # names are matched case-insensitively, query parameter names as they are.
+  websocket_token_sources = local.websocket_enabled ? [
+    startswith(var.websocket.identity_source, "route.request.header.")
+    ? "header:${lower(trimprefix(var.websocket.identity_source, "route.request.header."))}"
+    : "query:${trimprefix(var.websocket.identity_source, "route.request.querystring.")}"
+  ] : []
+
+  # JWT_ROUTES entry of the $connect route (the only WebSocket route an authorizer runs on).
+  websocket_jwt_routes = local.websocket_enabled ? [{
+    route  = "$connect"
+    scopes = var.websocket.scopes
+    groups = var.websocket.groups
+  }] : []
+}
+
+module "websocket_api" {
+  source = "./modules/websocket-api"
+  count  = local.websocket_enabled ? 1 : 0
+
+  name                       = "${var.name}-ws"
+  description                = "JWT-protected WebSocket API ${var.name}"
+  route_selection_expression = var.websocket.route_selection_expression
+
+  # The REST API's authorizer Lambda and invoke role: one function and one role for both APIs.
+  authorizer = {
+    invoke_arn      = module.authorizer.lambda_function_invoke_arn
+    credentials_arn = module.authorizer.invoke_iam_role_arn
+    identity_source = var.websocket.identity_source
+  }
+
+  function = {
+    function_name                  = "${var.name}-websocket-sample"
+    package_path                   = coalesce(var.websocket.package_path, "${path.module}/dist/websocket-sample.zip")
+    runtime                        = var.lambda.runtime
+    architecture                   = var.lambda.architecture
+    memory_size                    = var.lambda.memory_size
+    timeout                        = var.lambda.timeout
+    reserved_concurrent_executions = var.lambda.reserved_concurrent_executions
+    log_retention_in_days          = var.lambda.log_retention_in_days
+  }
+
+  connections_table = {
+    name        = coalesce(var.websocket.table_name, "${var.name}-ws-connections")
+    ttl_seconds = var.websocket.connection_ttl_seconds
+  }
+
+  stage = {
+    name                   = coalesce(var.websocket.stage_name, var.stage.name)
+    throttling_burst_limit = var.websocket.throttling_burst_limit
+    throttling_rate_limit  = var.websocket.throttling_rate_limit
+  }
 
   tags = var.tags
 }

@@ -111,3 +111,37 @@ output "secretsmanager_secret_arn" {
   description = "ARN of the HS256 signing secret (created or brought), or null without an HS256 issuer. The value itself is never an output."
   value       = local.signing_secret_arn
 }
+
+################################################################################
+# WebSocket API
+################################################################################
+
+output "websocket_api_id" {
+  description = "ID of the WebSocket API, or null when websocket.enabled is false."
+  value       = local.websocket_enabled ? module.websocket_api[0].apigatewayv2_api_id : null
+}
+
+output "websocket_url" {
+  description = "URL WebSocket clients connect to (`wss://<api>.execute-api.<region>.amazonaws.com/<stage>`, token in `?token=` by default), or null when websocket.enabled is false."
+  value       = local.websocket_enabled ? module.websocket_api[0].apigatewayv2_stage_invoke_url : null
+}
+
+output "websocket_stage_name" {
+  description = "Name of the WebSocket API's stage, or null when websocket.enabled is false."
+  value       = local.websocket_enabled ? module.websocket_api[0].apigatewayv2_stage_name : null
+}
+
+output "websocket_lambda_function_name" {
+  description = "Name of the WebSocket sample Lambda, or null when websocket.enabled is false."
+  value       = local.websocket_enabled ? module.websocket_api[0].lambda_function_name : null
+}
+
+output "websocket_lambda_function_arn" {
+  description = "ARN of the WebSocket sample Lambda, or null when websocket.enabled is false."
+  value       = local.websocket_enabled ? module.websocket_api[0].lambda_function_arn : null
+}
+
+output "websocket_dynamodb_table_name" {
+  description = "Name of the WebSocket connections table, or null when websocket.enabled is false."
+  value       = local.websocket_enabled ? module.websocket_api[0].dynamodb_table_name : null
+}

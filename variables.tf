@@ -522,3 +522,78 @@ variable "stage" {
     error_message = "stage.throttling_burst_limit and stage.throttling_rate_limit must not be negative (leave them null for the account limits)."
   }
 }
+
+################################################################################
+# WebSocket API
+################################################################################
+
+variable "websocket" {
+  description = <<-EOT
+    An optional WebSocket API (`enabled = true`) whose `$connect` route uses the same authorizer
+    Lambda and invoke role, with a sample function on `$connect`/`$disconnect`/`$default` that
+    records connections in a DynamoDB table (`<name>-ws-connections`, TTL) and echoes each message
+    back with the caller's `sub`. `identity_source` is where browsers put the token:
+    `route.request.querystring.token` (`wss://...?token=...`, default) or `route.request.header.NAME`;
+    it is added to the authorizer's token sources. A token needs one of `scopes` (when any are
+    listed) and one of `groups` (when any are listed) to connect. `stage_name` defaults to
+    `stage.name`; both throttling limits or neither. `package_path` overrides the
+    `websocket-sample` package.
+  EOT
+  type = object({
+    enabled                    = optional(bool, false)
+    identity_source            = optional(string, "route.request.querystring.token")
+    route_selection_expression = optional(string, "$request.body.action")
+    scopes                     = optional(list(string), [])
+    groups                     = optional(list(string), [])
+    stage_name                 = optional(string)
+    throttling_burst_limit     = optional(number)
+    throttling_rate_limit      = optional(number)
+    connection_ttl_seconds     = optional(number, 7200)
+    table_name                 = optional(string)
+    package_path               = optional(string)
+  })
+  default = {}
+
+  validation {
+    condition     = can(regex("^route\\.request\\.(querystring|header)\\.[A-Za-z0-9_.-]+$", var.websocket.identity_source))
+    error_message = "websocket.identity_source must be route.request.querystring.NAME (browsers cannot set headers on a WebSocket) or route.request.header.NAME."
+  }
+
+  validation {
+    condition     = can(regex("^\\$request\\.body\\.[A-Za-z0-9_.-]+$", var.websocket.route_selection_expression))
+    error_message = "websocket.route_selection_expression must look like \"$request.body.action\" (a JSON field of the message)."
+  }
+
+  validation {
+    condition     = var.websocket.stage_name == null || can(regex("^[A-Za-z0-9_-]{1,128}$", coalesce(var.websocket.stage_name, "-")))
+    error_message = "websocket.stage_name must be 1-128 letters, digits, '_' or '-' (or null for stage.name)."
+  }
+
+  validation {
+    condition = (
+      (var.websocket.throttling_burst_limit == null) == (var.websocket.throttling_rate_limit == null)
+      && coalesce(var.websocket.throttling_burst_limit, 0) >= 0 && coalesce(var.websocket.throttling_rate_limit, 0) >= 0
+    )
+    error_message = "Set both websocket.throttling_burst_limit and websocket.throttling_rate_limit (not negative) or neither: API Gateway takes an unset one as 0 and refuses every message."
+  }
+
+  validation {
+    condition     = var.websocket.connection_ttl_seconds >= 7200 && var.websocket.connection_ttl_seconds <= 604800 && floor(var.websocket.connection_ttl_seconds) == var.websocket.connection_ttl_seconds
+    error_message = "websocket.connection_ttl_seconds must be a whole number from 7200 (API Gateway's 2-hour connection limit, so a live connection's record never expires) to 604800."
+  }
+
+  validation {
+    condition     = var.websocket.table_name == null || can(regex("^[A-Za-z0-9_.-]{3,255}$", coalesce(var.websocket.table_name, "-")))
+    error_message = "websocket.table_name must be 3-255 letters, digits, '_', '.' or '-' (a DynamoDB table name), or null for <name>-ws-connections."
+  }
+
+  validation {
+    condition     = var.websocket.package_path == null || endswith(coalesce(var.websocket.package_path, "-"), ".zip")
+    error_message = "websocket.package_path must be the path of a .zip file (or null for the module's dist/websocket-sample.zip)."
+  }
+
+  validation {
+    condition     = !var.websocket.enabled || var.authorizer.unlisted_routes == "allow" || length(var.websocket.scopes) > 0 || length(var.websocket.groups) > 0
+    error_message = "With authorizer.unlisted_routes = \"deny\", $connect needs websocket.scopes or websocket.groups, or the authorizer refuses every connection; list the scopes or groups that may connect."
+  }
+}
