@@ -3,7 +3,7 @@
  * stdout line is `Listening on <base URL>` so scripts can wait for it; function output goes to stderr.
  */
 import { existsSync } from "node:fs";
-import { cp, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
@@ -75,6 +75,15 @@ async function stageRoot(example: string): Promise<{ rootDir: string; stage: str
 
 async function main(): Promise<void> {
   const options = program.parse().opts<CliOptions>();
+  // Registered before anything starts: a signal during startup stops everything once startup settles.
+  const shutdown: { requested: boolean; stop: (() => void) | undefined } = { requested: false, stop: undefined };
+  const onSignal = (): void => {
+    shutdown.requested = true;
+    shutdown.stop?.();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+
   const signingSecret =
     options.signingSecretFile === undefined
       ? generateSigningSecret()
@@ -97,12 +106,12 @@ async function main(): Promise<void> {
   });
 
   let stopping = false;
-  const stop = (): void => {
+  shutdown.stop = (): void => {
     if (stopping) return;
     stopping = true;
     run
       .close()
-      .then(() => rm(stage, { recursive: true, force: true }))
+      .then(() => removeStage(stage))
       .then(
         () => process.exit(0),
         (error: unknown) => {
@@ -111,8 +120,10 @@ async function main(): Promise<void> {
         },
       );
   };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+  if (shutdown.requested) {
+    shutdown.stop();
+    return;
+  }
 
   console.log(`Listening on ${run.baseUrl}`);
   console.log(`Serving ${run.model.name}: ${run.model.routes.length} methods, stage ${run.model.stageName}`);
@@ -143,6 +154,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  stderr(error instanceof Error ? error.message : String(error));
+  stderr(`npm start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

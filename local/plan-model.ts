@@ -174,13 +174,27 @@ function functionModel(resource: PlannedResource, rootDir: string): FunctionMode
   };
 }
 
-/** Integrations and authorizers name a function by its invoke ARN, or by a URI built around its ARN. */
+interface PlannedFunction {
+  readonly model: FunctionModel;
+  /** invoke_arn and qualified_invoke_arn: unique per function, even when the provider is mocked. */
+  readonly invokeArns: readonly string[];
+}
+
+/**
+ * Integrations and authorizers name a function by its invoke ARN, or by a URI built around its
+ * ARN. A URI matching several functions is refused rather than guessed.
+ */
 function functionFor(
+  owner: string,
   uri: string | undefined,
-  functions: readonly { model: FunctionModel; invokeArn: string | undefined }[],
-) {
+  functions: readonly PlannedFunction[],
+): FunctionModel | undefined {
   if (uri === undefined) return undefined;
-  return functions.find(({ model, invokeArn }) => uri === invokeArn || uri.includes(`/functions/${model.arn}/`))?.model;
+  const exact = functions.find(({ invokeArns }) => invokeArns.includes(uri));
+  if (exact !== undefined) return exact.model;
+  const around = functions.filter(({ model }) => uri.includes(`/functions/${model.arn}/`));
+  if (around.length > 1) throw new PlanModelError(`${owner}: its URI names ${around.length} functions`);
+  return around[0]?.model;
 }
 
 function resourcePaths(rootResourceId: string, resources: readonly PlannedResource[]): Map<string, string> {
@@ -216,9 +230,11 @@ export function buildApiModel(resources: readonly PlannedResource[], rootDir: st
   const stage = ofApi("aws_api_gateway_stage")[0];
   if (stage === undefined) throw new PlanModelError(`${api.address} has no aws_api_gateway_stage`);
 
-  const lambdas = ofType("aws_lambda_function").map((resource) => ({
+  const lambdas = ofType("aws_lambda_function").map((resource): PlannedFunction => ({
     model: functionModel(resource, rootDir),
-    invokeArn: text(resource.values, "invoke_arn"),
+    invokeArns: [text(resource.values, "invoke_arn"), text(resource.values, "qualified_invoke_arn")].filter(
+      (arn) => arn !== undefined,
+    ),
   }));
 
   const authorizers = new Map(
@@ -241,7 +257,7 @@ export function buildApiModel(resources: readonly PlannedResource[], rootDir: st
           identitySources: parseIdentitySources(identitySource),
           validationExpression: text(resource.values, "identity_validation_expression"),
           resultTtlSeconds: number(resource.values, "authorizer_result_ttl_in_seconds") ?? defaultAuthorizerTtlSeconds,
-          function: functionFor(text(resource.values, "authorizer_uri"), lambdas),
+          function: functionFor(resource.address, text(resource.values, "authorizer_uri"), lambdas),
         },
       ];
     }),
@@ -253,7 +269,7 @@ export function buildApiModel(resources: readonly PlannedResource[], rootDir: st
       `${required(resource, "resource_id")} ${required(resource, "http_method")}`,
       {
         type: required(resource, "type"),
-        function: functionFor(text(resource.values, "uri"), lambdas),
+        function: functionFor(resource.address, text(resource.values, "uri"), lambdas),
         timeoutMs: number(resource.values, "timeout_milliseconds") ?? defaultIntegrationTimeoutMs,
       },
     ]),

@@ -91,28 +91,61 @@ describe("npm start", () => {
       // Prepare
       const fixture = await stageFixture();
       const child = start(["--example", fixture.rootDir, "--port", "0"]);
-      const output = lines(child);
-      const errors = lines(child, "stderr");
-      await until(() => output.length > 0 || child.exitCode !== null, 60_000);
-      const baseUrl = /^Listening on (\S+)$/.exec(output[0] ?? "")?.[1];
-      if (baseUrl === undefined) throw new Error(`no "Listening on" line; stderr:\n${errors.join("\n")}`);
-      const response = await fetch(`${baseUrl}/public/ping`, { method: "POST" });
-      const functionPid = (JSON.parse(await response.text()) as { pid: number }).pid;
-      const processes = descendants(child.pid ?? 0);
+      try {
+        const output = lines(child);
+        const errors = lines(child, "stderr");
+        await until(() => output.length > 0 || child.exitCode !== null, 60_000);
+        const baseUrl = /^Listening on (\S+)$/.exec(output[0] ?? "")?.[1];
+        if (baseUrl === undefined) throw new Error(`no "Listening on" line; stderr:\n${errors.join("\n")}`);
+        const response = await fetch(`${baseUrl}/public/ping`, { method: "POST" });
+        const functionPid = (JSON.parse(await response.text()) as { pid: number }).pid;
+        const processes = descendants(child.pid ?? 0);
 
-      // Act
-      child.kill(signal);
-      const code = await exited(child);
+        // Act
+        child.kill(signal);
+        const code = await exited(child);
 
-      // Assess
-      expect({ baseUrl, status: response.status, code }).toEqual({
-        baseUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/v1$/) as unknown,
-        status: 200,
-        code: 0,
-      });
-      expect(processes).toContain(functionPid);
-      expect(processes.filter(alive)).toEqual([]);
-      await fixture.remove();
+        // Assess
+        expect({ baseUrl, status: response.status, code }).toEqual({
+          baseUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/v1$/) as unknown,
+          status: 200,
+          code: 0,
+        });
+        expect(processes).toContain(functionPid);
+        expect(processes.filter(alive)).toEqual([]);
+      } finally {
+        if (child.exitCode === null) child.kill("SIGKILL");
+        await fixture.remove();
+      }
     },
   );
+
+  it("finishes starting, then stops, when signalled during startup", async () => {
+    // Prepare
+    const fixture = await stageFixture();
+    const child = start(["--example", fixture.rootDir, "--port", "0"]);
+    try {
+      const output = lines(child);
+      const seen = new Set<number>();
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+
+      // Act
+      child.kill("SIGTERM");
+      const polling = setInterval(() => {
+        for (const pid of descendants(child.pid ?? 0)) seen.add(pid);
+      }, 100);
+      const code = await exited(child);
+      clearInterval(polling);
+
+      // Assess
+      expect([code, output.some((line) => line.startsWith("Listening on")), [...seen].filter(alive)]).toEqual([
+        0,
+        false,
+        [],
+      ]);
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+      await fixture.remove();
+    }
+  });
 });

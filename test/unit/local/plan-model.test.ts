@@ -122,6 +122,19 @@ describe("buildApiModel", () => {
         ),
       /no path to the root/,
     ],
+    [
+      "an integration URI naming two functions",
+      (all: PlannedResource[]) => [
+        ...all,
+        resource("aws_lambda_function", "twin", {
+          function_name: "twin",
+          filename: "t.zip",
+          arn: "arn:fn",
+          invoke_arn: "invoke:twin",
+        }),
+      ],
+      /its URI names 2 functions/,
+    ],
   ])("refuses a plan with %s", (_name, change, message) => {
     // Prepare
     const resources = change(minimal());
