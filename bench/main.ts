@@ -8,8 +8,11 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { coldRounds, runColdStart } from "./cold-start.ts";
 import { decisionPlans, runDecisionLatency } from "./decision-latency.ts";
+import { enumerationIterations, runEnumeration } from "./enumeration-section.ts";
 import { ioPlan, runIoDiscipline } from "./io-discipline.ts";
+import { loadPlan, runLocalGateway } from "./local-gateway.ts";
 import { startBenchIssuers, type BenchIssuers } from "./issuers.ts";
+import { runTokenService, tokenServicePlans } from "./token-service.ts";
 import { renderTable, targetsTable, writeResults, type SectionResult, type TargetCheck } from "./report.ts";
 
 interface RunContext {
@@ -39,6 +42,21 @@ const sections: readonly Section[] = [
     name: "io-discipline",
     describe: "JWKS and secret fetches per cold start and under a flood of unknown kids",
     run: ({ quick, issuers, progress }) => runIoDiscipline(issuers, ioPlan(quick), progress),
+  },
+  {
+    name: "token-service",
+    describe: "login and scrypt cost at the configured parameters; refresh against dynalite",
+    run: ({ quick, progress }) => runTokenService(tokenServicePlans(quick), progress),
+  },
+  {
+    name: "local-gateway",
+    describe: "requests/s and p99 through the local API front (cached authorizer) vs the integration directly",
+    run: ({ quick, progress }) => runLocalGateway(loadPlan(quick), progress),
+  },
+  {
+    name: "enumeration",
+    describe: "bench/enumeration.ts: unknown user vs wrong password login timing",
+    run: ({ quick, progress }) => runEnumeration(enumerationIterations(quick), progress),
   },
 ];
 
