@@ -58,6 +58,14 @@ function descendants(root: number): number[] {
   return found;
 }
 
+const commandOf = (pid: number): string => {
+  try {
+    return readFileSync(join("/proc", String(pid), "cmdline"), "utf8");
+  } catch {
+    return "";
+  }
+};
+
 const alive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
@@ -127,7 +135,8 @@ describe("npm start", () => {
     try {
       const output = lines(child);
       const seen = new Set<number>();
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // Terraform running means startup is under way (and the signal handlers are in place).
+      await until(() => descendants(child.pid ?? 0).some((pid) => commandOf(pid).includes("terraform")), 60_000);
 
       // Act
       child.kill("SIGTERM");
