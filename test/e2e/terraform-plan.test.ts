@@ -20,7 +20,7 @@ import {
   type TerraformPlan,
 } from "../support/terraform.ts";
 
-const functions = ["authorizer", "token-service", "sample-api", "secret-rotation"] as const;
+const functions = ["authorizer", "token-service", "sample-api", "secret-rotation", "websocket-sample"] as const;
 const planTimeout = 300_000;
 const stages: string[] = [];
 
@@ -42,6 +42,12 @@ async function validateAndPlan(dir: string, varArgs: readonly string[] = []): Pr
   const validate = await terraform(["validate", "-json", "-no-color"], { cwd });
   expect((JSON.parse(validate.stdout) as { valid: boolean }).valid).toBe(true);
   return plan;
+}
+
+/** A module call in the plan's `configuration`: its input expressions (with references) and its own calls. */
+interface ModuleCall {
+  readonly expressions?: Record<string, unknown>;
+  readonly module?: { readonly module_calls?: Record<string, ModuleCall> };
 }
 
 function typesOf(plan: TerraformPlan): Map<string, number> {
@@ -127,6 +133,48 @@ describe("terraform plan, offline", () => {
       );
       // logs only: no Secrets Manager permission without an HS256 issuer
       expect(authorizerPolicies.map((resource) => resource.name)).toEqual(["logs"]);
+      expectNoSigningKeyMaterial(plan);
+    },
+    planTimeout,
+  );
+
+  it(
+    "plans examples/websocket: a WebSocket API whose $connect uses the REST authorizer and its invoke role",
+    async () => {
+      const plan = await validateAndPlan("examples/websocket");
+      const types = typesOf(plan);
+      expect(types.get("aws_apigatewayv2_api")).toBe(1);
+      expect(types.get("aws_apigatewayv2_authorizer")).toBe(1);
+      expect(types.get("aws_apigatewayv2_route")).toBe(3);
+      expect(types.get("aws_apigatewayv2_integration")).toBe(3);
+      expect(types.get("aws_apigatewayv2_deployment")).toBe(1);
+      expect(types.get("aws_apigatewayv2_stage")).toBe(1);
+      // the four of the HS256 setup plus the WebSocket sample; users and connections tables
+      expect(types.get("aws_lambda_function")).toBe(5);
+      expect(types.get("aws_dynamodb_table")).toBe(2);
+      // one invoke permission per REST route and per WebSocket route, plus Secrets Manager's
+      expect(types.get("aws_lambda_permission")).toBe(8);
+      // no second invoke role: the WebSocket authorizer assumes the REST one
+      expect(
+        allPlannedResources(plan).filter((resource) => resource.type === "aws_iam_role" && resource.name === "invoke")
+          .length,
+      ).toBe(1);
+      const routes = allPlannedResources(plan)
+        .filter((resource) => resource.type === "aws_apigatewayv2_route")
+        .map((resource) => `${String(resource.values.route_key)} ${String(resource.values.authorization_type)}`)
+        .sort();
+      expect(routes).toEqual(["$connect CUSTOM", "$default NONE", "$disconnect NONE"]);
+      // the WebSocket authorizer is wired to the authorizer module's function and invoke role
+      const configuration = plan.configuration as { root_module?: { module_calls?: Record<string, ModuleCall> } };
+      const websocketCall = configuration.root_module?.module_calls?.jwt_api?.module?.module_calls?.websocket_api;
+      const authorizerInput = JSON.stringify(websocketCall?.expressions?.authorizer);
+      expect(authorizerInput).toContain("module.authorizer.invoke_iam_role_arn");
+      expect(authorizerInput).toContain("module.authorizer.lambda_function_invoke_arn");
+      const authorizer = allPlannedResources(plan).find((resource) => resource.type === "aws_apigatewayv2_authorizer");
+      expect(authorizer?.values).toMatchObject({
+        authorizer_type: "REQUEST",
+        identity_sources: ["route.request.querystring.token"],
+      });
       expectNoSigningKeyMaterial(plan);
     },
     planTimeout,
