@@ -536,8 +536,8 @@ variable "websocket" {
     `route.request.querystring.token` (`wss://...?token=...`, default) or `route.request.header.NAME`;
     it is added to the authorizer's token sources. A token needs one of `scopes` (when any are
     listed) and one of `groups` (when any are listed) to connect. `stage_name` defaults to
-    `stage.name`; both throttling limits or neither. `package_path` overrides the
-    `websocket-sample` package.
+    `stage.name`; both throttling limits or neither. The function takes the shared `lambda`
+    settings; `package_path` overrides the `websocket-sample` package.
   EOT
   type = object({
     enabled                    = optional(bool, false)

@@ -55,8 +55,11 @@ describe("ConnectionStore", () => {
     const outcome = act();
 
     // Assess
-    await expect(outcome).rejects.toBeInstanceOf(DependencyError);
-    aws.dynamo.setFault(undefined);
+    try {
+      await expect(outcome).rejects.toBeInstanceOf(DependencyError);
+    } finally {
+      aws.dynamo.setFault(undefined);
+    }
   });
 
   it("skips an item another writer left malformed", async () => {
