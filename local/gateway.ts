@@ -5,7 +5,7 @@
  * and gateway responses. One log line per request.
  */
 import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { type AuthorizerGrant, parseAuthorizerOutput } from "./authorizer-output.ts";
 import { AuthorizerCache, authorizerCacheKey } from "./authorizer-cache.ts";
 import { renderGatewayResponse, type GatewayResponseType } from "./gateway-responses.ts";
@@ -80,7 +80,10 @@ interface ParsedRequest extends IncomingProxyRequest {
   readonly identity: IdentityRequest;
 }
 
-export function createGateway(options: GatewayOptions): Server {
+/** The request handler of the REST API's front. */
+export function createGatewayHandler(
+  options: GatewayOptions,
+): (incoming: IncomingMessage, response: ServerResponse) => void {
   const { model, invoker } = options;
   const cache = options.cache ?? new AuthorizerCache();
   const api: ApiContext = {
@@ -116,7 +119,10 @@ export function createGateway(options: GatewayOptions): Server {
   };
 
   const authorize = async (authorizer: AuthorizerModel, request: ParsedRequest): Promise<Authorization> => {
-    const identity = checkIdentity(authorizer, request.identity);
+    const identity = checkIdentity(
+      { ...authorizer, sourcesRequired: authorizer.type === "TOKEN" || authorizer.resultTtlSeconds > 0 },
+      request.identity,
+    );
     if (!identity.ok) {
       return {
         granted: false,
@@ -380,11 +386,11 @@ export function createGateway(options: GatewayOptions): Server {
     );
   };
 
-  return createServer((incoming, response) => {
+  return (incoming, response) => {
     handle(incoming, response).catch((error: unknown) => {
       options.log(`${incoming.method ?? "GET"} ${incoming.url ?? "/"} 500 (local run error: ${String(error)})`);
       if (!response.headersSent) response.writeHead(500, { "content-type": "application/json" });
       response.end(JSON.stringify({ message: messages.internal }));
     });
-  });
+  };
 }

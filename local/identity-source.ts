@@ -6,10 +6,12 @@
  *   invoking the authorizer.
  * - REQUEST: with caching on, every identity source must be present and non-empty or the answer is
  *   401 without invoking it; with caching off the sources are optional and the authorizer always runs.
+ *   A WebSocket API's $connect authorizer always requires its sources.
  *
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html
  * https://repost.aws/knowledge-center/api-gateway-401-error-lambda-authorizer
  * https://docs.aws.amazon.com/apigateway/latest/api/API_Authorizer.html (identitySource, identityValidationExpression)
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-lambda-auth.html
  */
 
 export type IdentitySourceKind =
@@ -23,13 +25,15 @@ export interface IdentitySource {
 export class IdentitySourceSyntaxError extends Error {
   constructor(expression: string) {
     super(
-      `unsupported identity source "${expression}": expected method.request.(header|multivalueheader|querystring|multivaluequerystring).NAME, stageVariables.NAME or context.NAME`,
+      `unsupported identity source "${expression}": expected (method|route).request.(header|multivalueheader|querystring|multivaluequerystring).NAME, stageVariables.NAME or context.NAME`,
     );
     this.name = "IdentitySourceSyntaxError";
   }
 }
 
-const methodRequestPattern = /^method\.request\.(header|multivalueheader|querystring|multivaluequerystring)\.(.+)$/;
+/** REST APIs say `method.request.…`; WebSocket APIs say `route.request.…` for the same sources. */
+const methodRequestPattern =
+  /^(?:method|route)\.request\.(header|multivalueheader|querystring|multivaluequerystring)\.(.+)$/;
 
 /** Parses the comma-separated identity source expression of an authorizer. */
 export function parseIdentitySources(expression: string): IdentitySource[] {
@@ -81,7 +85,8 @@ export interface IdentityRequirements {
   readonly identitySources: readonly IdentitySource[];
   /** TOKEN only: the whole token must match (API Gateway compiles it as a Java pattern and matches it in full). */
   readonly validationExpression: string | undefined;
-  readonly resultTtlSeconds: number;
+  /** REQUEST: whether a missing source is a 401 (REST with caching on, WebSocket $connect) or the authorizer still runs. */
+  readonly sourcesRequired: boolean;
 }
 
 export type IdentityCheck =
@@ -100,7 +105,7 @@ export function checkIdentity(requirements: IdentityRequirements, request: Ident
     }
     return { ok: true, values: [token] };
   }
-  if (requirements.resultTtlSeconds > 0 && !values.every(present)) {
+  if (requirements.sourcesRequired && !values.every(present)) {
     return { ok: false, reason: "identity source missing" };
   }
   return { ok: true, values: values.map((value) => value ?? "") };

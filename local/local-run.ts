@@ -1,14 +1,14 @@
 /**
  * Starts everything a Terraform root's plan describes, on 127.0.0.1: the services it needs, one
- * process per function from its planned package, and the API Gateway front. `close()` stops all
- * of it.
+ * process per function from its planned package, and the API Gateway front (REST, plus WebSocket
+ * APIs on the same port). `close()` stops all of it.
  */
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { AuthorizerCache } from "./authorizer-cache.ts";
 import { startLocalCognito, withLocalIssuers, type LocalCognito } from "./cognito-services.ts";
 import { demoUsersFor, seedDemoUsers, type DemoUser } from "./demo-users.ts";
-import { createGateway } from "./gateway.ts";
-import { AuthorizerCache } from "./authorizer-cache.ts";
+import { createGatewayHandler } from "./gateway.ts";
 import { LambdaRunner, type InvokeResult, type LambdaInvoker } from "./lambda-runner.ts";
 import {
   localAccountId,
@@ -19,6 +19,7 @@ import {
 } from "./local-services.ts";
 import { buildApiModel, type ApiModel, type FunctionModel } from "./plan-model.ts";
 import { plannedResources } from "./terraform-state.ts";
+import { createWebSocketGateway } from "./websocket-gateway.ts";
 
 export interface LocalRunOptions {
   /** A Terraform root that may be written to (a staged copy). */
@@ -40,6 +41,8 @@ export interface LocalRunOptions {
 export interface LocalRun {
   /** http://127.0.0.1:PORT/STAGE */
   readonly baseUrl: string;
+  /** ws://127.0.0.1:PORT/STAGE of each WebSocket API. */
+  readonly webSocketUrls: readonly string[];
   readonly model: ApiModel;
   /** Environment of the local services (endpoints, region, credentials), for seeding and tools. */
   readonly environment: Readonly<Record<string, string>>;
@@ -73,9 +76,12 @@ function closeServer(server: Server): Promise<void> {
 /** Functions a request can reach; others (e.g. a rotation Lambda Secrets Manager would call) are not started. */
 function reachableFunctions(model: ApiModel): FunctionModel[] {
   const reachable = new Set(
-    model.routes
-      .flatMap((route) => [route.authorizer?.function, route.integration?.function])
-      .filter((fn) => fn !== undefined),
+    [
+      ...model.routes.flatMap((route) => [route.authorizer?.function, route.integration?.function]),
+      ...model.webSocketApis.flatMap((api) =>
+        api.routes.flatMap((route) => [route.authorizer?.function, route.function]),
+      ),
+    ].filter((fn) => fn !== undefined),
   );
   return model.functions.filter((fn) => reachable.has(fn));
 }
@@ -86,40 +92,64 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
   const services = await startLocalServices(model, options.signingSecret);
   let runner: LambdaRunner | undefined;
   let cognito: LocalCognito | undefined;
+  const counts = new Map<string, number>();
+  // The front is listening before the functions start: WebSocket integrations need its port.
+  const front: LambdaInvoker = {
+    invoke: async (functionName, event) => {
+      if (runner === undefined) return { ok: false, errorType: "Starting", errorMessage: "functions are starting" };
+      counts.set(functionName, (counts.get(functionName) ?? 0) + 1);
+      const result = await runner.invoke(functionName, event);
+      return options.intercept === undefined ? result : options.intercept(functionName, result);
+    },
+  };
+  const sockets = model.webSocketApis.map((api) =>
+    createWebSocketGateway({ api, invoker: front, region: localRegion, accountId: localAccountId, log: options.log }),
+  );
+  const rest = createGatewayHandler({
+    model,
+    invoker: front,
+    region: localRegion,
+    accountId: localAccountId,
+    log: options.log,
+    cache: new AuthorizerCache(options.now),
+  });
+  const server = createServer((request, response) => {
+    if (!sockets.some((socket) => socket.handleManagement(request, response))) rest(request, response);
+  });
+  server.on("upgrade", (request, socket, head: Buffer) => {
+    if (!sockets.some((gateway) => gateway.handleUpgrade(request, socket, head))) socket.destroy();
+  });
   try {
+    const port = await listen(server, options.port);
     if (model.userPools.length > 0) cognito = await startLocalCognito(model, options.demoUser);
-    const rewrites = new Map([...services.rewrites, ...(cognito?.rewrites ?? [])]);
-    const pools = cognito?.pools ?? [];
     if (demo !== undefined && services.dynamoDbEndpoint !== undefined) {
       await seedDemoUsers(demo, services.dynamoDbEndpoint, localRegion, localCredentials);
     }
+    const rewrites = new Map([...services.rewrites, ...(cognito?.rewrites ?? [])]);
+    const pools = cognito?.pools ?? [];
+    // Functions behind a WebSocket API answer clients through its @connections endpoint, served here.
+    const managementEndpoints = new Map(
+      model.webSocketApis.flatMap((api) =>
+        api.routes.flatMap((route) =>
+          route.function === undefined ? [] : [[route.function, `http://127.0.0.1:${port}/${api.stageName}`] as const],
+        ),
+      ),
+    );
     runner = await LambdaRunner.start(reachableFunctions(model), {
-      environment: (fn) => ({
-        ...withLocalIssuers(rewriteEnvironment(fn.environment, rewrites), pools),
-        ...services.environment,
-      }),
+      environment: (fn) => {
+        const endpoint = managementEndpoints.get(fn);
+        return {
+          ...withLocalIssuers(rewriteEnvironment(fn.environment, rewrites), pools),
+          ...services.environment,
+          ...(endpoint === undefined ? {} : { MANAGEMENT_API_ENDPOINT: endpoint }),
+        };
+      },
       onLog: options.functionLog,
     });
     const started = runner;
-    const counts = new Map<string, number>();
-    const front: LambdaInvoker = {
-      invoke: async (functionName, event) => {
-        counts.set(functionName, (counts.get(functionName) ?? 0) + 1);
-        const result = await started.invoke(functionName, event);
-        return options.intercept === undefined ? result : options.intercept(functionName, result);
-      },
-    };
-    const gateway = createGateway({
-      model,
-      invoker: front,
-      region: localRegion,
-      accountId: localAccountId,
-      log: options.log,
-      cache: new AuthorizerCache(options.now),
-    });
-    const port = await listen(gateway, options.port);
     return {
       baseUrl: `http://127.0.0.1:${port}/${model.stageName}`,
+      webSocketUrls: model.webSocketApis.map((api) => `ws://127.0.0.1:${port}/${api.stageName}`),
       model,
       environment: services.environment,
       demoUsers: demo?.users ?? [],
@@ -129,13 +159,16 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
       invocations: (functionName) => counts.get(functionName) ?? 0,
       pids: () => started.pids(),
       close: async () => {
-        await closeServer(gateway);
+        await Promise.all(sockets.map((socket) => socket.close()));
+        await closeServer(server);
         await started.close();
         await cognito?.close();
         await services.close();
       },
     };
   } catch (error) {
+    await Promise.all(sockets.map((socket) => socket.close()));
+    await closeServer(server);
     await runner?.close();
     await cognito?.close();
     await services.close();

@@ -150,6 +150,10 @@ async function main(): Promise<void> {
   }
   const [fullUser] = run.demoUsers;
   for (const line of curlLines(run.model, run.baseUrl, fullUser)) console.log(`  ${line}`);
+  for (const url of run.webSocketUrls) {
+    const client = `const s=new (require("ws"))(${JSON.stringify(url)}+"?token="+process.env.TOKEN);s.on("open",()=>s.send("hello"));s.on("message",(m)=>{console.log(String(m));s.close()});s.on("unexpected-response",(q,r)=>console.log(r.statusCode))`;
+    console.log(`  TOKEN=$TOKEN node -e '${client}'   # WebSocket ${url}`);
+  }
   console.log("Ctrl-C stops everything.");
 }
 

@@ -105,6 +105,29 @@ export interface ResourceServerModel {
   readonly scopes: readonly string[];
 }
 
+export interface WebSocketAuthorizerModel {
+  readonly id: string;
+  readonly name: string;
+  readonly identitySources: readonly IdentitySource[];
+  readonly function: FunctionModel | undefined;
+}
+
+export interface WebSocketRouteModel {
+  /** `$connect`, `$disconnect`, `$default` or a value the route selection expression yields. */
+  readonly routeKey: string;
+  readonly authorizer: WebSocketAuthorizerModel | undefined;
+  readonly function: FunctionModel | undefined;
+}
+
+export interface WebSocketApiModel {
+  readonly name: string;
+  readonly apiId: string;
+  readonly stageName: string;
+  /** e.g. `$request.body.action`. */
+  readonly routeSelectionExpression: string;
+  readonly routes: readonly WebSocketRouteModel[];
+}
+
 export interface ApiModel {
   readonly name: string;
   readonly restApiId: string;
@@ -118,6 +141,7 @@ export interface ApiModel {
   readonly userPools: readonly UserPoolModel[];
   readonly userPoolClients: readonly UserPoolClientModel[];
   readonly resourceServers: readonly ResourceServerModel[];
+  readonly webSocketApis: readonly WebSocketApiModel[];
 }
 
 type Values = Record<string, unknown>;
@@ -212,6 +236,53 @@ function resourcePaths(rootResourceId: string, resources: readonly PlannedResour
   };
   for (const id of byId.keys()) pathOf(id, new Set());
   return paths;
+}
+
+function webSocketApis(
+  ofType: (type: string) => PlannedResource[],
+  lambdas: readonly PlannedFunction[],
+): WebSocketApiModel[] {
+  return ofType("aws_apigatewayv2_api")
+    .filter((api) => text(api.values, "protocol_type") === "WEBSOCKET")
+    .map((api): WebSocketApiModel => {
+      const apiId = required(api, "id");
+      const ofApi = (type: string): PlannedResource[] =>
+        ofType(type).filter((resource) => text(resource.values, "api_id") === apiId);
+      const stage = ofApi("aws_apigatewayv2_stage")[0];
+      if (stage === undefined) throw new PlanModelError(`${api.address} has no aws_apigatewayv2_stage`);
+      const authorizers = new Map(
+        ofApi("aws_apigatewayv2_authorizer").map((resource): [string, WebSocketAuthorizerModel] => [
+          required(resource, "id"),
+          {
+            id: required(resource, "id"),
+            name: required(resource, "name"),
+            identitySources: parseIdentitySources(stringList(resource.values.identity_sources).join(",")),
+            function: functionFor(resource.address, text(resource.values, "authorizer_uri"), lambdas),
+          },
+        ]),
+      );
+      const integrations = new Map(
+        ofApi("aws_apigatewayv2_integration").map((resource): [string, FunctionModel | undefined] => [
+          required(resource, "id"),
+          functionFor(resource.address, text(resource.values, "integration_uri"), lambdas),
+        ]),
+      );
+      return {
+        name: required(api, "name"),
+        apiId,
+        stageName: required(stage, "name"),
+        routeSelectionExpression: text(api.values, "route_selection_expression") ?? "$request.body.action",
+        routes: ofApi("aws_apigatewayv2_route").map((resource) => {
+          const authorizerId = text(resource.values, "authorizer_id");
+          const target = text(resource.values, "target");
+          return {
+            routeKey: required(resource, "route_key"),
+            authorizer: authorizerId === undefined ? undefined : authorizers.get(authorizerId),
+            function: target === undefined ? undefined : integrations.get(target.replace(/^integrations\//, "")),
+          };
+        }),
+      };
+    });
 }
 
 export function buildApiModel(resources: readonly PlannedResource[], rootDir: string): ApiModel {
@@ -353,5 +424,6 @@ export function buildApiModel(resources: readonly PlannedResource[], rootDir: st
       identifier: required(resource, "identifier"),
       scopes: blocks(resource.values, "scope").map((scope) => String(scope.scope_name)),
     })),
+    webSocketApis: webSocketApis(ofType, lambdas),
   };
 }

@@ -45,6 +45,9 @@ const mockDefaults: Readonly<Record<string, string>> = {
   mock_resource "aws_cognito_user_pool" {
     defaults = { id = "us-east-1_LocalRun", arn = "arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_LocalRun" }
   }
+  mock_resource "aws_apigatewayv2_api" {
+    defaults = { execution_arn = "arn:aws:execute-api:us-east-1:000000000000:local-run-ws" }
+  }
   mock_resource "aws_api_gateway_rest_api" {
     defaults = { execution_arn = "arn:aws:execute-api:us-east-1:000000000000:local-run" }
   }

@@ -1,8 +1,8 @@
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { AuthorizerCache } from "../../../local/authorizer-cache.ts";
-import { createGateway, formatRequestLog } from "../../../local/gateway.ts";
+import { createGatewayHandler, formatRequestLog } from "../../../local/gateway.ts";
 import { parseIdentitySources } from "../../../local/identity-source.ts";
 import type { InvokeResult, LambdaInvoker } from "../../../local/lambda-runner.ts";
 import type { ApiModel, AuthorizerModel, FunctionModel, RouteModel } from "../../../local/plan-model.ts";
@@ -55,6 +55,7 @@ const model = (routes: RouteModel[]): ApiModel => ({
   userPools: [],
   userPoolClients: [],
   resourceServers: [],
+  webSocketApis: [],
 });
 
 const allowAll = (principalId: string): InvokeResult => ({
@@ -98,14 +99,16 @@ const backendOk: InvokeResult = { ok: true, payload: { statusCode: 200, body: "o
 let server: Server | undefined;
 
 async function serve(api: ApiModel, invoker: LambdaInvoker, cache?: AuthorizerCache): Promise<string> {
-  const gateway = createGateway({
-    model: api,
-    invoker,
-    region: "us-east-1",
-    accountId: "000000000000",
-    log: () => undefined,
-    cache,
-  });
+  const gateway = createServer(
+    createGatewayHandler({
+      model: api,
+      invoker,
+      region: "us-east-1",
+      accountId: "000000000000",
+      log: () => undefined,
+      cache,
+    }),
+  );
   server = gateway;
   await new Promise<void>((resolve) => gateway.listen(0, "127.0.0.1", resolve));
   return `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/prod`;

@@ -18,21 +18,21 @@ const token = (validationExpression?: string): IdentityRequirements => ({
   type: "TOKEN",
   identitySources: parseIdentitySources("method.request.header.Authorization"),
   validationExpression,
-  resultTtlSeconds: 300,
+  sourcesRequired: true,
 });
 
-const requestAuthorizer = (ttl: number): IdentityRequirements => ({
+const requestAuthorizer = (sourcesRequired: boolean): IdentityRequirements => ({
   type: "REQUEST",
   identitySources: parseIdentitySources("method.request.header.X-Key, method.request.querystring.tenant"),
   validationExpression: undefined,
-  resultTtlSeconds: ttl,
+  sourcesRequired,
 });
 
 describe("parseIdentitySources", () => {
   it("reads every supported source kind", () => {
     // Prepare
     const expression =
-      "method.request.header.Authorization, method.request.querystring.token,method.request.multivalueheader.X, stageVariables.env, context.httpMethod";
+      "method.request.header.Authorization, method.request.querystring.token,method.request.multivalueheader.X, stageVariables.env, context.httpMethod, route.request.querystring.token";
 
     // Act
     const sources = parseIdentitySources(expression);
@@ -44,6 +44,7 @@ describe("parseIdentitySources", () => {
       { kind: "multivalueheader", name: "X" },
       { kind: "stageVariables", name: "env" },
       { kind: "context", name: "httpMethod" },
+      { kind: "querystring", name: "token" },
     ]);
   });
 
@@ -88,20 +89,20 @@ describe("checkIdentity", () => {
       { ok: false, reason: "identity validation expression mismatch" },
     ],
     [
-      "all REQUEST sources with caching",
-      requestAuthorizer(60),
+      "all REQUEST sources when required",
+      requestAuthorizer(true),
       request({ "x-key": ["k"] }, { tenant: ["t"] }),
       { ok: true, values: ["k", "t"] },
     ],
     [
-      "a missing REQUEST source with caching",
-      requestAuthorizer(60),
+      "a missing REQUEST source when required",
+      requestAuthorizer(true),
       request({ "x-key": ["k"] }),
       { ok: false, reason: "identity source missing" },
     ],
     [
-      "a missing REQUEST source without caching",
-      requestAuthorizer(0),
+      "a missing REQUEST source when optional",
+      requestAuthorizer(false),
       request({ "x-key": ["k"] }),
       { ok: true, values: ["k", ""] },
     ],

@@ -148,6 +148,64 @@ describe("buildApiModel", () => {
   });
 });
 
+describe("buildApiModel for WebSocket APIs", () => {
+  it("reads routes, the $connect authorizer and each route's function", () => {
+    // Prepare
+    const resources = [
+      ...minimal(),
+      resource("aws_apigatewayv2_api", "ws", {
+        id: "ws1",
+        name: "chat",
+        protocol_type: "WEBSOCKET",
+        route_selection_expression: "$request.body.kind",
+      }),
+      resource("aws_apigatewayv2_api", "http", { id: "http1", name: "other", protocol_type: "HTTP" }),
+      resource("aws_apigatewayv2_stage", "ws", { api_id: "ws1", name: "live" }),
+      resource("aws_apigatewayv2_authorizer", "ws", {
+        id: "wa1",
+        api_id: "ws1",
+        name: "jwt",
+        identity_sources: ["route.request.querystring.token"],
+        authorizer_uri: "invoke:fn",
+      }),
+      resource("aws_apigatewayv2_integration", "ws", { id: "wi1", api_id: "ws1", integration_uri: "invoke:fn" }),
+      resource("aws_apigatewayv2_route", "connect", {
+        api_id: "ws1",
+        route_key: "$connect",
+        authorizer_id: "wa1",
+        target: "integrations/wi1",
+      }),
+      resource("aws_apigatewayv2_route", "default", {
+        api_id: "ws1",
+        route_key: "$default",
+        target: "integrations/wi1",
+      }),
+    ];
+
+    // Act
+    const [ws, ...others] = buildApiModel(resources, "/stage").webSocketApis;
+
+    // Assess
+    expect(others).toEqual([]);
+    expect({
+      stage: ws?.stageName,
+      selection: ws?.routeSelectionExpression,
+      routes: ws?.routes.map((route) => [
+        route.routeKey,
+        route.authorizer?.identitySources,
+        route.function?.functionName,
+      ]),
+    }).toEqual({
+      stage: "live",
+      selection: "$request.body.kind",
+      routes: [
+        ["$connect", [{ kind: "querystring", name: "token" }], "fn"],
+        ["$default", undefined, "fn"],
+      ],
+    });
+  });
+});
+
 describe("buildApiModel from the fixture's Terraform plan", () => {
   let fixture: StagedFixture;
   let model: ApiModel;

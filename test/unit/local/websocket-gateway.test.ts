@@ -1,0 +1,278 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { parseIdentitySources } from "../../../local/identity-source.ts";
+import type { InvokeResult, LambdaInvoker } from "../../../local/lambda-runner.ts";
+import type { FunctionModel, WebSocketApiModel } from "../../../local/plan-model.ts";
+import {
+  createWebSocketGateway,
+  newConnectionId,
+  selectRoute,
+  type WebSocketGateway,
+} from "../../../local/websocket-gateway.ts";
+
+const fn = (functionName: string): FunctionModel => ({
+  address: functionName,
+  functionName,
+  handler: "index.handler",
+  runtime: undefined,
+  timeoutSeconds: 3,
+  memoryMb: 128,
+  packagePath: "/unused.zip",
+  sourceCodeHash: undefined,
+  environment: {},
+  arn: `arn:${functionName}`,
+});
+
+const api: WebSocketApiModel = {
+  name: "ws",
+  apiId: "wsapi",
+  stageName: "live",
+  routeSelectionExpression: "$request.body.action",
+  routes: [
+    {
+      routeKey: "$connect",
+      authorizer: {
+        id: "a1",
+        name: "jwt",
+        identitySources: parseIdentitySources("route.request.querystring.token"),
+        function: fn("authorizer"),
+      },
+      function: fn("backend"),
+    },
+    { routeKey: "$disconnect", authorizer: undefined, function: fn("backend") },
+    { routeKey: "$default", authorizer: undefined, function: fn("backend") },
+    { routeKey: "shout", authorizer: undefined, function: fn("shouter") },
+  ],
+};
+
+const allow = (resource: string): InvokeResult => ({
+  ok: true,
+  payload: {
+    principalId: "alice",
+    policyDocument: {
+      Version: "2012-10-17",
+      Statement: [{ Action: "execute-api:Invoke", Effect: "Allow", Resource: resource }],
+    },
+    context: { sub: "alice", n: 1 },
+  },
+});
+
+type Answer = (functionName: string, event: Record<string, unknown>) => InvokeResult;
+
+class FakeInvoker implements LambdaInvoker {
+  readonly calls: { functionName: string; event: Record<string, unknown> }[] = [];
+  constructor(private readonly answer: Answer) {}
+  invoke(functionName: string, event: unknown): Promise<InvokeResult> {
+    this.calls.push({ functionName, event: event as Record<string, unknown> });
+    return Promise.resolve(this.answer(functionName, event as Record<string, unknown>));
+  }
+}
+
+const ok: InvokeResult = { ok: true, payload: { statusCode: 200 } };
+const defaultAnswer: Answer = (name, event) => (name === "authorizer" ? allow(String(event.methodArn)) : ok);
+
+let server: Server | undefined;
+let gateway: WebSocketGateway | undefined;
+
+async function serve(answer: Answer = defaultAnswer): Promise<{ url: string; invoker: FakeInvoker; http: string }> {
+  const invoker = new FakeInvoker(answer);
+  const created = createWebSocketGateway({
+    api,
+    invoker,
+    region: "us-east-1",
+    accountId: "000000000000",
+    log: () => undefined,
+  });
+  const http = createServer((request, response) => {
+    if (!created.handleManagement(request, response)) response.writeHead(404).end();
+  });
+  http.on("upgrade", (request, socket, head: Buffer) => {
+    if (!created.handleUpgrade(request, socket, head)) socket.destroy();
+  });
+  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+  server = http;
+  gateway = created;
+  const port = (http.address() as AddressInfo).port;
+  return { url: `ws://127.0.0.1:${port}/live`, invoker, http: `http://127.0.0.1:${port}/live` };
+}
+
+/** Resolves with the open socket, or the handshake's HTTP status when the server refuses it. */
+function connect(url: string): Promise<WebSocket | number> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url);
+    socket.once("open", () => resolve(socket));
+    socket.once("unexpected-response", (_request, response) => resolve(response.statusCode ?? 0));
+    socket.once("error", reject);
+  });
+}
+
+const until = async (condition: () => boolean): Promise<void> => {
+  for (let attempt = 0; attempt < 100 && !condition(); attempt++)
+    await new Promise((resolve) => setTimeout(resolve, 20));
+};
+
+afterEach(async () => {
+  await gateway?.close();
+  const running = server;
+  server = undefined;
+  gateway = undefined;
+  if (running !== undefined) await new Promise<void>((resolve) => running.close(() => resolve()));
+});
+
+describe("selectRoute", () => {
+  it.each([
+    ['{"action":"shout"}', "shout"],
+    ['{"action":"unknown"}', "$default"],
+    ["not json", "$default"],
+    ['{"action":{"nested":true}}', "$default"],
+  ])("routes %s to %s", (body, expected) => {
+    // Prepare: the body above
+
+    // Act
+    const route = selectRoute("$request.body.action", body, ["$default", "shout"]);
+
+    // Assess
+    expect(route).toBe(expected);
+  });
+
+  it("finds no route without $default", () => {
+    // Prepare
+    const keys = ["shout"];
+
+    // Act
+    const route = selectRoute("$request.body.action", "{}", keys);
+
+    // Assess
+    expect(route).toBeUndefined();
+  });
+});
+
+describe("newConnectionId", () => {
+  it("makes distinct ids shaped like API Gateway's", () => {
+    // Prepare
+    const first = newConnectionId();
+
+    // Act
+    const second = newConnectionId();
+
+    // Assess
+    expect([/^[A-Za-z0-9+/]{16}$/.test(first), first === second]).toEqual([true, false]);
+  });
+});
+
+describe("createWebSocketGateway", () => {
+  it("authorizes $connect, then hands the principal to the $connect integration", async () => {
+    // Prepare
+    const { url, invoker } = await serve();
+
+    // Act
+    const socket = await connect(`${url}?token=abc`);
+
+    // Assess
+    expect(socket).toBeInstanceOf(WebSocket);
+    const [authorizer, connectEvent] = invoker.calls;
+    expect(authorizer?.event).toMatchObject({
+      type: "REQUEST",
+      methodArn: "arn:aws:execute-api:us-east-1:000000000000:wsapi/live/$connect",
+      queryStringParameters: { token: "abc" },
+      requestContext: { routeKey: "$connect", eventType: "CONNECT", stage: "live", apiId: "wsapi" },
+    });
+    expect(connectEvent?.event).toMatchObject({
+      requestContext: { routeKey: "$connect", authorizer: { principalId: "alice", sub: "alice", n: "1" } },
+    });
+    if (socket instanceof WebSocket) socket.close();
+  });
+
+  it.each([
+    ["no token", "", defaultAnswer, 401, 0],
+    [
+      "an authorizer failing with Unauthorized",
+      "?token=x",
+      (): InvokeResult => ({ ok: false, errorType: "Error", errorMessage: "Unauthorized" }),
+      401,
+      1,
+    ],
+    [
+      "an authorizer crashing",
+      "?token=x",
+      (): InvokeResult => ({ ok: false, errorType: "Error", errorMessage: "boom" }),
+      500,
+      1,
+    ],
+    [
+      "a policy for another route",
+      "?token=x",
+      (): InvokeResult => allow("arn:aws:execute-api:us-east-1:000000000000:wsapi/live/$default"),
+      403,
+      1,
+    ],
+    [
+      "a $connect integration refusing",
+      "?token=x",
+      (name: string, event: Record<string, unknown>): InvokeResult =>
+        name === "authorizer" ? allow(String(event.methodArn)) : { ok: true, payload: { statusCode: 403 } },
+      403,
+      2,
+    ],
+  ])("refuses the handshake with %s", async (_name, query, answer, status, invocations) => {
+    // Prepare
+    const { url, invoker } = await serve(answer);
+
+    // Act
+    const outcome = await connect(`${url}${query}`);
+
+    // Assess
+    expect([outcome, invoker.calls.length]).toEqual([status, invocations]);
+  });
+
+  it("routes messages with the connection's principal, lets functions answer through @connections, and reports the disconnect", async () => {
+    // Prepare
+    const { url, invoker, http } = await serve();
+    const socket = await connect(`${url}?token=abc`);
+    if (!(socket instanceof WebSocket)) throw new Error(`refused: ${socket}`);
+    const received: string[] = [];
+    socket.on("message", (data: Buffer) => received.push(data.toString("utf8")));
+
+    // Act
+    socket.send('{"action":"shout","text":"hi"}');
+    socket.send("plain");
+    await until(() => invoker.calls.length >= 4);
+    const { connectionId } = invoker.calls[2]?.event.requestContext as { connectionId: string };
+    const posted = await fetch(`${http}/@connections/${encodeURIComponent(connectionId)}`, {
+      method: "POST",
+      body: "pong",
+    });
+    const info = await fetch(`${http}/@connections/${encodeURIComponent(connectionId)}`);
+    const gone = await fetch(`${http}/@connections/${encodeURIComponent("nobody")}`, { method: "POST", body: "x" });
+    await until(() => received.length > 0);
+    socket.close(1000, "bye");
+    await until(() => invoker.calls.length >= 5);
+
+    // Assess
+    expect(
+      invoker.calls
+        .slice(2)
+        .map(({ functionName, event }) => [
+          functionName,
+          (event.requestContext as { routeKey: string }).routeKey,
+          event.body,
+        ]),
+    ).toEqual([
+      ["shouter", "shout", '{"action":"shout","text":"hi"}'],
+      ["backend", "$default", "plain"],
+      ["backend", "$disconnect", undefined],
+    ]);
+    expect(invoker.calls[3]?.event.requestContext).toMatchObject({
+      eventType: "MESSAGE",
+      authorizer: { principalId: "alice" },
+    });
+    expect(invoker.calls[4]?.event.requestContext).toMatchObject({
+      eventType: "DISCONNECT",
+      disconnectStatusCode: 1000,
+      disconnectReason: "bye",
+    });
+    expect([posted.status, received, info.status, gone.status]).toEqual([200, ["pong"], 200, 410]);
+  });
+});
