@@ -155,6 +155,7 @@ export function createGatewayHandler(
       if (!result.ok) {
         // A Lambda authorizer denies authentication by failing with exactly "Unauthorized"; any other
         // failure is a configuration error for API Gateway (500).
+        // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html
         const unauthorized = result.errorMessage === messages.unauthorized;
         return {
           granted: false,
