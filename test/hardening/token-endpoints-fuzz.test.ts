@@ -16,7 +16,7 @@ import {
   type RejectionTrap,
 } from "../support/log-capture.ts";
 import { fuzzParameters } from "./fuzz-settings.ts";
-import { password, proxyEvent, startTokenServiceLab, usernames, type TokenServiceLab } from "./token-service-lab.ts";
+import { password, proxyEvent, startTokenServiceLab, type TokenServiceLab } from "./token-service-lab.ts";
 
 const oauthErrors = ["invalid_request", "invalid_grant", "unsupported_grant_type"];
 
@@ -54,13 +54,14 @@ describe("token endpoints under property-based fuzzing", () => {
     lab = await startTokenServiceLab({ lockoutMaxAttempts: 100 });
     secrets.addSigningSecret(lab.signingSecret);
     secrets.add("password", password);
+    trap = trapUnhandledRejections();
+    // Before the first request, so the login below is checked too.
+    capture = startLogCapture();
     const login = await lab.handler(proxyEvent("/auth/token", { username: "alice", password }));
     const tokens = JSON.parse(login.body) as { access_token: string; refresh_token: string };
     refreshToken = tokens.refresh_token;
     secrets.add("access token", tokens.access_token);
     secrets.add("refresh token", refreshToken);
-    trap = trapUnhandledRejections();
-    capture = startLogCapture();
   });
 
   afterAll(async () => {
@@ -83,7 +84,9 @@ describe("token endpoints under property-based fuzzing", () => {
     const text = fc.oneof(fc.string(), fc.string({ unit: "binary" }), fc.string({ minLength: 4000, maxLength: 7000 }));
     const fieldValue = fc.oneof(
       text,
-      fc.constantFrom(...usernames, password, refreshToken, "password", "refresh_token", "client_credentials", ""),
+      // carol and dave have never logged in, so their cheap fixture hashes were not rehashed to
+      // production cost; the right password is left out for the same reason (the sound test covers 200).
+      fc.constantFrom("carol", "dave", "nobody", refreshToken, "password", "refresh_token", "client_credentials", ""),
       fc.jsonValue({ maxDepth: 2 }),
     );
     const fields = fc.dictionary(
