@@ -94,8 +94,8 @@ async function echo(request: WebSocketRequest, deps: HandlerDependencies): Promi
     return failure(400, "invalid_request", "the event names no domainName and stage to answer through");
   }
   const now = deps.now();
-  // API Gateway passes the $connect authorizer's context with every message of the connection;
-  // the record written at $connect is the fallback.
+  // The authorizer's context when the message event carries it, else the record written at
+  // $connect (which holds the same sub).
   const sub = request.principal ?? (await deps.connections.get(request.connectionId, epochSeconds(now)))?.sub;
   if (sub === undefined) return failure(403, "forbidden", "the connection is not registered");
 
