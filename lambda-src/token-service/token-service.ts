@@ -41,6 +41,8 @@ export interface TokenServiceDependencies {
 
 export class TokenService {
   readonly #deps: TokenServiceDependencies;
+  /** How long one verification at the current hash policy takes here: what every rejected login must cost. */
+  #policyVerifyMs: number | undefined;
 
   constructor(dependencies: TokenServiceDependencies) {
     this.#deps = dependencies;
@@ -57,8 +59,14 @@ export class TokenService {
     ]);
     if (!reservation.allowed) throw new AccountLockedError(reservation.retryAfterSeconds);
 
-    const valid = await verifyPassword(password, user?.passwordHash ?? (await this.#deps.dummyHash));
+    const checkedHash = user?.passwordHash ?? (await this.#deps.dummyHash);
+    const started = performance.now();
+    const valid = await verifyPassword(password, checkedHash);
+    const elapsedMs = performance.now() - started;
+    const weakHash = needsRehash(checkedHash);
+    if (!weakHash) this.#policyVerifyMs = elapsedMs;
     if (!valid || user === undefined || user.disabled) {
+      if (weakHash) await this.#padToPolicyCost(password, elapsedMs);
       const reason = user === undefined ? "unknown_user" : valid ? "disabled" : "wrong_password";
       log("info", "login_rejected", { reason });
       throw new InvalidGrantError();
@@ -120,6 +128,23 @@ export class TokenService {
   async #revokeOnReuse(familyId: string, subject: string, now: number): Promise<void> {
     await this.#deps.families.revoke(familyId, epochSeconds(now));
     this.#deps.log("warn", "refresh_token_reuse_detected", { sub: subject });
+  }
+
+  /**
+   * A rejected login checked against a weaker hash (an imported bcrypt hash, or scrypt at older
+   * parameters) answers faster than an unknown user, who is checked against the current policy's
+   * dummy hash: that difference would tell which usernames exist. Wait out the difference; the
+   * first time, measure the policy's cost by checking against the dummy hash itself.
+   */
+  async #padToPolicyCost(password: string, elapsedMs: number): Promise<void> {
+    if (this.#policyVerifyMs === undefined) {
+      const started = performance.now();
+      await verifyPassword(password, await this.#deps.dummyHash);
+      this.#policyVerifyMs = performance.now() - started;
+      return;
+    }
+    const remainingMs = this.#policyVerifyMs - elapsedMs;
+    if (remainingMs > 0) await new Promise((resolve) => setTimeout(resolve, remainingMs));
   }
 
   /** Best effort: a failed rehash must not fail a login that has already succeeded. */
