@@ -193,6 +193,22 @@ export interface JwtApiStage {
   readonly access_logging?: StageAccessLogging;
 }
 
+/** The optional WebSocket API whose `$connect` route shares the REST authorizer. */
+export interface JwtApiWebsocket {
+  readonly enabled?: boolean;
+  /** `route.request.querystring.NAME` (browsers cannot set WebSocket headers) or `route.request.header.NAME`. */
+  readonly identity_source?: string;
+  readonly route_selection_expression?: string;
+  readonly scopes?: readonly string[];
+  readonly groups?: readonly string[];
+  readonly stage_name?: string;
+  readonly throttling_burst_limit?: number;
+  readonly throttling_rate_limit?: number;
+  readonly connection_ttl_seconds?: number;
+  readonly table_name?: string;
+  readonly package_path?: string;
+}
+
 /** Every variable of the module; see the repository README for what each does. */
 export interface JwtApiModuleInputs {
   /** Prefixes every resource: a letter, then up to 39 letters, digits and hyphens. */
@@ -212,6 +228,7 @@ export interface JwtApiModuleInputs {
   /** Leave out to disable CORS. */
   readonly cors?: JwtApiCors;
   readonly stage?: JwtApiStage;
+  readonly websocket?: JwtApiWebsocket;
 }
 
 /** The module's outputs (its root `outputs.tf`), for `TerraformHclModule.get()` and friends. */
@@ -231,4 +248,10 @@ export type JwtApiModuleOutput =
   | "lambda_function_arns"
   | "dynamodb_table_name"
   | "dynamodb_table_arn"
-  | "secretsmanager_secret_arn";
+  | "secretsmanager_secret_arn"
+  | "websocket_api_id"
+  | "websocket_url"
+  | "websocket_stage_name"
+  | "websocket_lambda_function_name"
+  | "websocket_lambda_function_arn"
+  | "websocket_dynamodb_table_name";
