@@ -9,12 +9,13 @@ import { JwtApiError } from "../shared/errors.ts";
 import type { Principal } from "./claims.ts";
 import type { AuthorizerConfig } from "./config.ts";
 import { buildContext, type AuthorizerContext } from "./context.ts";
-import type { DecisionCache } from "./decision-cache.ts";
+import { tokenKey, type DecisionCache } from "./decision-cache.ts";
 import { TokenRejectedError } from "./errors.ts";
-import type { IssuerRegistry } from "./issuers.ts";
-import { decisionLine, type DecisionRecord, type LineWriter, type LogLevel } from "./log.ts";
-import { buildPolicy, buildResult, type AuthorizerResult } from "./policy.ts";
+import type { IssuerRegistry, RoutedToken } from "./issuers.ts";
+import { decisionLine, type LineWriter, type LogLevel } from "./log.ts";
+import type { AuthorizerResult } from "./policy.ts";
 import { grantRoutes, isRouteAllowed, type RouteGrants } from "./route-authorization.ts";
+import { StageResult } from "./stage-result.ts";
 import { extractRequest, type EventType } from "./token-extraction.ts";
 
 /** What a verified token earns, independent of the route asked about, so one entry serves every route. */
@@ -22,6 +23,8 @@ export interface VerifiedDecision {
   readonly principal: Principal;
   readonly grants: RouteGrants;
   readonly context: AuthorizerContext;
+  /** The answer for the stage last asked about, built once per stage. */
+  readonly result: StageResult;
 }
 
 export interface AuthorizerDependencies {
@@ -38,12 +41,6 @@ export type AuthorizerHandler = (event: unknown) => Promise<AuthorizerResult>;
 /** The only error an authorizer may throw on purpose: API Gateway matches this exact message. */
 export const unauthorized = (): Error => new Error("Unauthorized");
 
-interface Trace {
-  eventType: EventType | undefined;
-  issuer: string | undefined;
-  cacheHit: boolean;
-}
-
 /** A refused token is routine; anything else (a dependency, a bug) is an error an operator must see. */
 function describeFailure(error: unknown): { reason: string; detail: string; level: LogLevel } {
   // Messages of the project's own errors are built from codes and names, never from input.
@@ -57,47 +54,51 @@ export function createAuthorizer(dependencies: AuthorizerDependencies): Authoriz
   const { config, issuers, cache, write } = dependencies;
   const elapsed = dependencies.elapsed ?? (() => performance.now());
 
-  const verify = async (token: string, trace: Trace): Promise<VerifiedDecision> => {
-    const cached = cache.get(token);
-    if (cached !== undefined) {
-      trace.cacheHit = true;
-      trace.issuer = cached.principal.issuer;
-      return cached;
-    }
-    const routed = issuers.route(token);
-    trace.issuer = routed.issuer;
+  const decide = async (routed: RoutedToken, key: string): Promise<VerifiedDecision> => {
     const principal = await issuers.authenticate(routed);
-    const decision: VerifiedDecision = {
-      principal,
-      grants: grantRoutes(config.routes, principal, config.unlistedRoutes),
-      context: buildContext(principal, config.contextClaims),
-    };
-    cache.set(token, decision, principal.expiresAt * 1000);
+    const grants = grantRoutes(config.routes, principal, config.unlistedRoutes);
+    const context = buildContext(principal, config.contextClaims);
+    const result = new StageResult(principal.sub, grants, context, config.unlistedRoutes);
+    const decision: VerifiedDecision = { principal, grants, context, result };
+    cache.set(key, decision, principal.expiresAt * 1000);
     return decision;
   };
 
   return async (event) => {
     const started = elapsed();
-    const trace: Trace = { eventType: undefined, issuer: undefined, cacheHit: false };
-    const log = (
-      record: Omit<DecisionRecord, "eventType" | "issuer" | "cacheHit" | "latencyMs">,
-      level: LogLevel,
-    ): void => {
-      write(decisionLine({ ...record, ...trace, latencyMs: elapsed() - started }, level));
-    };
+    let eventType: EventType | undefined;
+    let issuer: string | undefined;
+    let cacheHit = false;
     try {
       const request = extractRequest(event, config);
-      trace.eventType = request.eventType;
-      const decision = await verify(request.token, trace);
-      const policy = buildPolicy(request.methodArn.stagePrefix, decision.grants, config.unlistedRoutes);
-      const result = buildResult(decision.principal.sub, policy, decision.context);
+      eventType = request.eventType;
+      // Hashed once: the same key looks the token up and, on a miss, stores its decision.
+      const key = tokenKey(request.token);
+      let decision = cache.get(key);
+      if (decision === undefined) {
+        const routed = issuers.route(request.token);
+        issuer = routed.issuer;
+        decision = await decide(routed, key);
+      } else cacheHit = true;
+      issuer = decision.principal.issuer;
+      const result = decision.result.for(request.methodArn.stagePrefix);
       const allowed = isRouteAllowed(decision.grants, config.unlistedRoutes, request.methodArn.resource);
-      const reason = allowed ? "ALLOWED" : "ROUTE_FORBIDDEN";
-      log({ decision: allowed ? "allow" : "deny", reason, sub: decision.principal.sub }, "info");
+      const sub = decision.principal.sub;
+      const latencyMs = elapsed() - started;
+      const record = allowed
+        ? ({ decision: "allow", reason: "ALLOWED" } as const)
+        : ({ decision: "deny", reason: "ROUTE_FORBIDDEN" } as const);
+      write(decisionLine({ ...record, eventType, issuer, sub, latencyMs, cacheHit }, "info"));
       return result;
     } catch (error) {
-      const { level, ...failure } = describeFailure(error);
-      log({ decision: "unauthorized", sub: undefined, ...failure }, level);
+      const { level, reason, detail } = describeFailure(error);
+      const latencyMs = elapsed() - started;
+      write(
+        decisionLine(
+          { decision: "unauthorized", reason, eventType, issuer, sub: undefined, latencyMs, cacheHit, detail },
+          level,
+        ),
+      );
       throw unauthorized();
     }
   };

@@ -15,9 +15,18 @@ const arnPattern =
   /^(arn:aws(?:-[a-z]+)*:execute-api:[a-z0-9-]{1,32}:\d{12}:[A-Za-z0-9]{1,32}\/[A-Za-z0-9_-]{1,128}\/)([^\s]{1,8192})$/;
 const restResourcePattern = /^[A-Z]+\/|^\$[a-z]+$/;
 
+/**
+ * The last ARN parsed and its parts: a warm authorizer is mostly asked about the same few routes in
+ * a row, and a repeated ARN then costs a string comparison instead of the regular expressions.
+ */
+let last: { readonly value: string; readonly parsed: MethodArn } | undefined;
+
 export function parseMethodArn(value: unknown): MethodArn | undefined {
   if (typeof value !== "string") return undefined;
+  if (last?.value === value) return last.parsed;
   const match = arnPattern.exec(value);
   if (match?.[1] === undefined || match[2] === undefined || !restResourcePattern.test(match[2])) return undefined;
-  return { stagePrefix: match[1], resource: match[2] };
+  const parsed = Object.freeze({ stagePrefix: match[1], resource: match[2] });
+  last = { value, parsed };
+  return parsed;
 }

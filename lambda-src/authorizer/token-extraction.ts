@@ -65,9 +65,9 @@ function rawToken(event: Record<string, unknown>, eventType: EventType, sources:
 
 /** Strips an optional Bearer scheme, then checks the length before the compact JWS shape. */
 export function normalizeToken(raw: unknown, maxTokenLength: number): string {
-  if (typeof raw !== "string" || raw.trim() === "")
-    throw new TokenRejectedError("TOKEN_MISSING", "no token in the request");
-  const token = raw.trim().replace(bearerPattern, "");
+  const trimmed = typeof raw === "string" ? raw.trim() : "";
+  if (trimmed === "") throw new TokenRejectedError("TOKEN_MISSING", "no token in the request");
+  const token = trimmed.replace(bearerPattern, "");
   if (token === "") throw new TokenRejectedError("TOKEN_MISSING", "no token after the Bearer scheme");
   if (token.length > maxTokenLength) throw new TokenRejectedError("TOKEN_TOO_LONG", "the token is too long");
   if (!compactJwsPattern.test(token)) {

@@ -1,5 +1,6 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { DecisionCache, maxEntryAgeMs } from "../../../lambda-src/authorizer/decision-cache.ts";
+import { DecisionCache, maxEntryAgeMs, tokenKey } from "../../../lambda-src/authorizer/decision-cache.ts";
 
 describe("DecisionCache", () => {
   it("returns a stored value until the token's exp", () => {
@@ -59,15 +60,37 @@ describe("DecisionCache", () => {
     expect([cache.get("a"), cache.size]).toEqual([undefined, 0]);
   });
 
-  it("tells tokens apart that differ in one character", () => {
+  it("keeps the least recently used order when the newest entry is hit again", () => {
     // Prepare
-    const cache = new DecisionCache<string>(10, () => 0);
-    cache.set("header.payload.signatureA", "a", 1_000);
+    const cache = new DecisionCache<number>(2, () => 0);
+    cache.set("a", 1, 1_000);
+    cache.set("b", 2, 1_000);
+    cache.get("b");
+    cache.get("a");
+    cache.get("a");
 
     // Act
-    const other = cache.get("header.payload.signatureB");
+    cache.set("c", 3, 1_000);
 
     // Assess
-    expect(other).toBeUndefined();
+    expect([cache.get("a"), cache.get("b"), cache.get("c")]).toEqual([1, undefined, 3]);
+  });
+});
+
+describe("tokenKey", () => {
+  it("is the base64url SHA-256 of the token, never the token", () => {
+    // Act
+    const key = tokenKey("header.payload.signature");
+
+    // Assess
+    expect(key).toBe(createHash("sha256").update("header.payload.signature").digest("base64url"));
+  });
+
+  it("tells tokens apart that differ in one character", () => {
+    // Act
+    const keys = [tokenKey("header.payload.signatureA"), tokenKey("header.payload.signatureB")];
+
+    // Assess
+    expect(keys[0]).not.toBe(keys[1]);
   });
 });

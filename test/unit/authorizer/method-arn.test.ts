@@ -42,4 +42,16 @@ describe("parseMethodArn", () => {
     // Assess
     expect(parsed).toBeUndefined();
   });
+
+  it("answers a repeated ARN as it did the first time, and the next ARN on its own", () => {
+    // Prepare
+    const first = "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod/GET/a";
+    const second = "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod/POST/b";
+
+    // Act
+    const parsed = [first, first, second, "not an arn", second].map((value) => parseMethodArn(value));
+
+    // Assess
+    expect(parsed.map((arn) => arn?.resource)).toEqual(["GET/a", "GET/a", "POST/b", undefined, "POST/b"]);
+  });
 });
