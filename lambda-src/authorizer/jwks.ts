@@ -1,18 +1,20 @@
 /**
  * One issuer's JSON Web Key Set, fetched once per cold start and shared by every invocation.
  *
- * jose's remote set does the fetching: a timeout per request, and a cooldown so a flood of unknown
- * `kid`s refetches at most once per window
+ * RemoteKeySet does the fetching, as jose's remote set would but over `node:https` (see
+ * jwks-fetch.ts for why): a timeout per request, and a cooldown so a flood of unknown `kid`s
+ * refetches at most once per window
  * (https://github.com/panva/jose/blob/main/docs/jwks/remote/interfaces/RemoteJWKSetOptions.md).
- * Two gaps are closed here, because jose keeps no key once its cache is stale and the refetch fails,
+ * Two gaps are closed here, because a remote set keeps no key once its cache is stale and the refetch fails,
  * and starts no cooldown after a failed fetch:
  * - stale-if-error: when a refresh fails, the keys fetched last keep verifying, so a warm
  *   authorizer keeps deciding through an outage of the issuer;
  * - backoff: after a failed fetch, no other fetch for a while, so an outage cannot make every
  *   request wait for a timeout, and a cold authorizer fails closed at once.
  */
-import { createLocalJWKSet, createRemoteJWKSet, errors, type JWTVerifyGetKey, type RemoteJWKSet } from "jose";
+import { createLocalJWKSet, errors, type JWTVerifyGetKey } from "jose";
 import { DependencyError } from "../shared/errors.ts";
+import { RemoteKeySet } from "./remote-key-set.ts";
 
 export interface JwksOptions {
   readonly timeoutMs: number;
@@ -35,7 +37,7 @@ function isTokenFault(error: unknown): boolean {
 
 export class JwksKeySource {
   readonly #url: URL;
-  readonly #remote: RemoteJWKSet;
+  readonly #remote: RemoteKeySet;
   readonly #retryAfterFailureMs: number;
   readonly #now: () => number;
   #failedAt = Number.NEGATIVE_INFINITY;
@@ -43,10 +45,7 @@ export class JwksKeySource {
 
   constructor(jwksUri: string, options: JwksOptions) {
     this.#url = new URL(jwksUri);
-    this.#remote = createRemoteJWKSet(this.#url, {
-      timeoutDuration: options.timeoutMs,
-      cooldownDuration: options.cooldownMs,
-    });
+    this.#remote = new RemoteKeySet(this.#url, { timeoutMs: options.timeoutMs, cooldownMs: options.cooldownMs });
     this.#retryAfterFailureMs = Math.min(options.cooldownMs, maxRetryAfterFailureMs);
     this.#now = options.now ?? Date.now;
   }
@@ -55,7 +54,7 @@ export class JwksKeySource {
   readonly getKey: JWTVerifyGetKey = async (header, token) => {
     if (this.#now() - this.#failedAt < this.#retryAfterFailureMs) return this.#fromStale(header, token, undefined);
     try {
-      const key = await this.#remote(header, token);
+      const key = await this.#remote.getKey(header, token);
       this.#stale = undefined;
       return key;
     } catch (error) {
