@@ -11,6 +11,7 @@
 import type * as SecretsManagerSdk from "@aws-sdk/client-secrets-manager";
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { CryptoKey } from "jose";
+import { commonJsExports } from "./commonjs-interop.ts";
 import { ConfigurationError, DependencyError, SigningKeyUnavailableError } from "./errors.ts";
 
 export const minimumKeyBytes = 32;
@@ -181,15 +182,11 @@ export interface SecretsManagerReaderOptions {
   readonly requestTimeoutMs?: number;
 }
 
-/**
- * Imports the SDK on first use. Bundled by esbuild with code splitting, the package's CommonJS
- * build becomes a chunk whose namespace holds `module.exports` as `default` only; unbundled (tsx,
- * vitest), Node's interop also exposes the named exports. Both shapes are accepted.
- */
 async function loadSecretsManagerSdk(): Promise<typeof SecretsManagerSdk> {
-  const namespace: object = await import("@aws-sdk/client-secrets-manager");
-  const exports = "SecretsManagerClient" in namespace || !("default" in namespace) ? namespace : namespace.default;
-  return exports as typeof SecretsManagerSdk;
+  return commonJsExports<typeof SecretsManagerSdk>(
+    await import("@aws-sdk/client-secrets-manager"),
+    "SecretsManagerClient",
+  );
 }
 
 /**

@@ -5,6 +5,7 @@
  * (`execute-api:ManageConnections` on `{execution_arn}/{stage}/POST/@connections/*`).
  */
 import type * as ManagementApi from "@aws-sdk/client-apigatewaymanagementapi";
+import { commonJsExports } from "../shared/commonjs-interop.ts";
 import { DependencyError } from "../shared/errors.ts";
 
 /** `gone`: the client has disconnected (410 GoneException), so there is no one to answer. */
@@ -28,7 +29,10 @@ export function isGone(error: unknown): boolean {
 export function createManagementApiPoster(options: ManagementApiOptions = {}): ConnectionPoster {
   const clients = new Map<string, ManagementApi.ApiGatewayManagementApiClient>();
   let sdk: Promise<typeof ManagementApi> | undefined;
-  const loadSdk = () => (sdk ??= import("@aws-sdk/client-apigatewaymanagementapi"));
+  const loadSdk = () =>
+    (sdk ??= import("@aws-sdk/client-apigatewaymanagementapi").then((namespace) =>
+      commonJsExports<typeof ManagementApi>(namespace, "ApiGatewayManagementApiClient"),
+    ));
 
   const clientFor = async (endpoint: string): Promise<ManagementApi.ApiGatewayManagementApiClient> => {
     const existing = clients.get(endpoint);

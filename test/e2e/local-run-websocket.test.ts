@@ -45,6 +45,32 @@ describe.skipIf(mode === "skip")(`websocket example (${mode})`, () => {
     if (socket instanceof WebSocket) socket.close();
   });
 
+  it("echoes a message back with the caller's sub through the management API", async () => {
+    // Prepare
+    const login = await request(target, "POST", "/auth/token", { json: target.user });
+    const token = (login.body as { access_token: string }).access_token;
+    const socket = await connect(`${url}?token=${encodeURIComponent(token)}`);
+    if (!(socket instanceof WebSocket)) throw new Error(`the handshake was refused with ${socket}`);
+    const reply = new Promise<unknown>((resolve, reject) => {
+      socket.once("message", (data: Buffer) => {
+        resolve(JSON.parse(data.toString("utf8")));
+      });
+      socket.once("error", reject);
+    });
+
+    // Act
+    socket.send(JSON.stringify({ action: "say", text: "hello" }));
+    const echoed = await reply;
+    socket.close();
+
+    // Assess
+    expect(echoed).toMatchObject({
+      type: "echo",
+      sub: target.user.username,
+      message: { action: "say", text: "hello" },
+    });
+  });
+
   it.each([
     ["a garbage token", "?token=garbage"],
     ["no token", ""],
