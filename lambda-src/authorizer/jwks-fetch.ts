@@ -49,8 +49,11 @@ function get(url: URL, timeoutMs: number, request: typeof http.request): Promise
 
 /** Resolves the parsed JSON body of a 200 answer; rejects with a jose error or the socket's own. */
 export async function fetchJwks(url: URL, timeoutMs: number): Promise<unknown> {
-  // Imported on first use: a loopback issuer never loads TLS.
-  const { request } = url.protocol === "https:" ? await import("node:https") : await import("node:http");
+  // Loaded on first use, so a loopback issuer never loads TLS, and as CommonJS modules: an ESM import
+  // of `node:http` builds its namespace by reading every export, and Node 22's lazy `http.WebSocket`
+  // getter then loads undici after all (https://nodejs.org/docs/latest-v22.x/api/http.html#class-websocket,
+  // https://nodejs.org/docs/latest-v22.x/api/process.html#processgetbuiltinmoduleid).
+  const { request } = process.getBuiltinModule(url.protocol === "https:" ? "node:https" : "node:http");
   const body = await get(url, timeoutMs, request);
   try {
     // TextDecoder drops a byte-order mark, as fetch's `response.json()` does.
