@@ -50,6 +50,8 @@ async function bundle(name: string): Promise<OutputFile[]> {
     entryPoints: [join(lambdaSourceDir, name, "index.ts")],
     bundle: true,
     minify: true,
+    // Error classes set `this.name = new.target.name` and logs carry names: minified, they would read "xt".
+    keepNames: true,
     // Splitting lets a handler `await import()` a heavy dependency (the AWS SDK) into its own
     // chunk, so a configuration that never needs it never loads it.
     splitting: true,
