@@ -199,7 +199,7 @@ locals {
         Resource = [local.table_arn, "${local.table_arn}/index/*"]
       }],
       # The token service signs with AWSCURRENT and never reads another version
-      # (lambda-src/token-service/index.ts: readPrevious = false); AWSPENDING, a key still being
+      # (lambda-src/shared/signing-secret.ts reads AWSPREVIOUS only to verify); AWSPENDING, a key still being
       # rotated in, and AWSPREVIOUS stay unreadable. secretsmanager:VersionStage is
       # a multi-valued GetSecretValue condition key:
       # https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecretsmanager.html

@@ -45,6 +45,8 @@ export interface SecretsManagerServer {
   readonly endpoint: string;
   /** Calls received, by operation name (e.g. "GetSecretValue"). */
   readonly calls: Map<string, number>;
+  /** GetSecretValue calls by the staging label asked for ("AWSCURRENT", "AWSPREVIOUS", or "" for a VersionId). */
+  readonly stageReads: Map<string, number>;
   createSecret(name: string, secretString?: string): { arn: string; versionId: string | undefined };
   /** Stores a new version as AWSCURRENT, moving the old one to AWSPREVIOUS, like a finished rotation. */
   rotate(secretId: string, secretString: string): string;
@@ -61,6 +63,7 @@ const account = "000000000000";
 export async function startSecretsManagerServer(port = 0): Promise<SecretsManagerServer> {
   const secrets = new Map<string, StoredSecret>();
   const calls = new Map<string, number>();
+  const stageReads = new Map<string, number>();
   const pendingFaults: Fault[] = [];
   let persistentFault: Fault | undefined;
 
@@ -102,8 +105,9 @@ export async function startSecretsManagerServer(port = 0): Promise<SecretsManage
       return { ARN: arn, Name: input.Name, VersionId: versionId };
     },
     GetSecretValue: (input) => {
-      const secret = find(input.SecretId);
       const stage = typeof input.VersionStage === "string" ? input.VersionStage : undefined;
+      stageReads.set(stage ?? "", (stageReads.get(stage ?? "") ?? 0) + 1);
+      const secret = find(input.SecretId);
       const versionId =
         typeof input.VersionId === "string" ? input.VersionId : secret.stages.get(stage ?? "AWSCURRENT");
       const version = versionId === undefined ? undefined : secret.versions.get(versionId);
@@ -236,6 +240,7 @@ export async function startSecretsManagerServer(port = 0): Promise<SecretsManage
   return {
     endpoint: `http://127.0.0.1:${boundPort}`,
     calls,
+    stageReads,
     createSecret,
     rotate: (secretId, secretString) => {
       const secret = find(secretId);

@@ -37,16 +37,15 @@ export interface SigningSecretOptions {
   /** At most one re-fetch per window when tokens name an unknown `kid`: a flood cannot amplify into API calls. */
   readonly unknownKidCooldownMs?: number;
   readonly now?: () => number;
-  /**
-   * Whether AWSPREVIOUS is read at all. A signer needs only AWSCURRENT, and leaving AWSPREVIOUS
-   * unread lets its IAM policy grant AWSCURRENT alone.
-   */
-  readonly readPrevious?: boolean;
 }
 
 interface Snapshot {
   readonly current: SigningKey;
-  readonly previous: SigningKey | undefined;
+  /**
+   * AWSPREVIOUS, read only when a token needs it: a cold start costs one GetSecretValue, and a
+   * signer, which only ever asks for the current key, never reads (nor needs IAM for) AWSPREVIOUS.
+   */
+  previous: Promise<SigningKey | undefined> | undefined;
   readonly fetchedAt: number;
 }
 
@@ -91,7 +90,6 @@ export class SigningSecret {
   readonly #refreshAfterMs: number;
   readonly #unknownKidCooldownMs: number;
   readonly #now: () => number;
-  readonly #readPrevious: boolean;
   #snapshot: Snapshot | undefined;
   #inflight: Promise<Snapshot> | undefined;
   #lastUnknownKidRefresh = Number.NEGATIVE_INFINITY;
@@ -101,7 +99,6 @@ export class SigningSecret {
     this.#refreshAfterMs = options.refreshAfterMs ?? 5 * 60_000;
     this.#unknownKidCooldownMs = options.unknownKidCooldownMs ?? 30_000;
     this.#now = options.now ?? Date.now;
-    this.#readPrevious = options.readPrevious ?? true;
   }
 
   /** The AWSCURRENT key, for signing. */
@@ -115,16 +112,35 @@ export class SigningSecret {
    */
   async verificationKeys(kid: string | undefined): Promise<SigningKey[]> {
     let snapshot = await this.#fresh();
-    if (kid === undefined) return [snapshot.current, ...(snapshot.previous === undefined ? [] : [snapshot.previous])];
-    let match = findVersion(snapshot, kid);
+    if (kid === undefined) {
+      const previous = await this.#previous(snapshot);
+      return [snapshot.current, ...(previous === undefined ? [] : [previous])];
+    }
+    let match = await this.#findVersion(snapshot, kid);
     const now = this.#now();
     if (match === undefined && now - this.#lastUnknownKidRefresh >= this.#unknownKidCooldownMs) {
-      // A rotation may have finished since the last fetch: look once, then wait out the cooldown.
+      // A rotation may have finished since the last fetch (and a failed AWSPREVIOUS read is retried
+      // with the new snapshot): look once, then wait out the cooldown.
       this.#lastUnknownKidRefresh = now;
       snapshot = await this.#load();
-      match = findVersion(snapshot, kid);
+      match = await this.#findVersion(snapshot, kid);
     }
     return match === undefined ? [] : [match];
+  }
+
+  async #findVersion(snapshot: Snapshot, kid: string): Promise<SigningKey | undefined> {
+    if (snapshot.current.versionId === kid) return snapshot.current;
+    const previous = await this.#previous(snapshot);
+    return previous?.versionId === kid ? previous : undefined;
+  }
+
+  #previous(snapshot: Snapshot): Promise<SigningKey | undefined> {
+    // A missing, unreadable or malformed previous version must not take the current key down with it.
+    snapshot.previous ??= this.#read("AWSPREVIOUS").then(
+      (version) => (version === undefined ? undefined : toSigningKey(version).catch(() => undefined)),
+      () => undefined,
+    );
+    return snapshot.previous;
   }
 
   async #fresh(): Promise<Snapshot> {
@@ -147,29 +163,16 @@ export class SigningSecret {
   }
 
   async #fetch(): Promise<Snapshot> {
-    const [current, previous] = await Promise.all([
-      this.#read("AWSCURRENT"),
-      this.#readPrevious ? this.#read("AWSPREVIOUS") : undefined,
-    ]);
+    const current = await this.#read("AWSCURRENT");
     if (current === undefined) {
       throw new SigningKeyUnavailableError(
         "the signing secret has no AWSCURRENT value yet (its first rotation has not completed)",
       );
     }
-    const snapshot: Snapshot = {
-      current: await toSigningKey(current),
-      // A malformed previous version must not take the current key down with it.
-      previous: previous === undefined ? undefined : await toSigningKey(previous).catch(() => undefined),
-      fetchedAt: this.#now(),
-    };
+    const snapshot: Snapshot = { current: await toSigningKey(current), previous: undefined, fetchedAt: this.#now() };
     this.#snapshot = snapshot;
     return snapshot;
   }
-}
-
-function findVersion(snapshot: Snapshot, kid: string): SigningKey | undefined {
-  if (snapshot.current.versionId === kid) return snapshot.current;
-  return snapshot.previous?.versionId === kid ? snapshot.previous : undefined;
 }
 
 async function toSigningKey(version: SecretVersion): Promise<SigningKey> {

@@ -16,10 +16,8 @@ import { TokenService } from "./token-service.ts";
 
 const config = parseConfig(process.env);
 const client = createDocumentClient();
-// Only AWSCURRENT signs, so AWSPREVIOUS is never read and the function's policy grants AWSCURRENT alone.
-const signingSecret = new SigningSecret(secretsManagerReader({ secretId: config.signingSecretArn }), {
-  readPrevious: false,
-});
+// Only current() is ever called, so AWSPREVIOUS is never read and the function's policy grants AWSCURRENT alone.
+const signingSecret = new SigningSecret(secretsManagerReader({ secretId: config.signingSecretArn }));
 
 const service = new TokenService({
   config,

@@ -81,27 +81,51 @@ describe("SigningSecret over the Secrets Manager wire protocol", () => {
     expect(withoutKid.map((key) => key.versionId)).toEqual([third, second]);
   });
 
-  it("never reads AWSPREVIOUS when told not to, so a signer's policy can grant AWSCURRENT alone", async () => {
+  it.each([
+    ["a signer asking for the current key", async (secret: SigningSecret) => secret.current()],
+    [
+      "a verifier given the current kid",
+      async (secret: SigningSecret, current: string) => secret.verificationKeys(current),
+    ],
+  ])("reads only AWSCURRENT, once, for %s", async (_case, use) => {
     // Prepare
-    const name = `signer-${randomBytes(4).toString("hex")}`;
+    const name = `one-read-${randomBytes(4).toString("hex")}`;
     server.createSecret(name, jwkSecret());
     const rotated = server.rotate(name, jwkSecret());
     const stagesRead: string[] = [];
     const reader = secretsManagerReader({ secretId: name });
-    const secret = new SigningSecret(
-      (stage) => {
-        stagesRead.push(stage);
-        return reader(stage);
-      },
-      { readPrevious: false },
-    );
+    const secret = new SigningSecret((stage) => {
+      stagesRead.push(stage);
+      return reader(stage);
+    });
 
     // Act
-    const current = await secret.current();
+    for (let call = 0; call < 3; call++) await use(secret, rotated);
 
     // Assess
-    expect(current.versionId).toBe(rotated);
     expect(stagesRead).toEqual(["AWSCURRENT"]);
+  });
+
+  it("reads AWSPREVIOUS once, when a token first needs it", async () => {
+    // Prepare
+    const name = `lazy-previous-${randomBytes(4).toString("hex")}`;
+    const { versionId: previous } = server.createSecret(name, jwkSecret());
+    server.rotate(name, jwkSecret());
+    const stagesRead: string[] = [];
+    const reader = secretsManagerReader({ secretId: name });
+    const secret = new SigningSecret((stage) => {
+      stagesRead.push(stage);
+      return reader(stage);
+    });
+
+    // Act
+    const found = await Promise.all([secret.verificationKeys(previous), secret.verificationKeys(previous)]);
+    const withoutKid = await secret.verificationKeys(undefined);
+
+    // Assess
+    expect(found.map(([key]) => key?.versionId)).toEqual([previous, previous]);
+    expect(withoutKid).toHaveLength(2);
+    expect(stagesRead).toEqual(["AWSCURRENT", "AWSPREVIOUS"]);
   });
 
   it("refetches once for an unknown kid, then waits out the cooldown", async () => {
@@ -124,7 +148,8 @@ describe("SigningSecret over the Secrets Manager wire protocol", () => {
     const [found] = await secret.verificationKeys(rotated);
 
     // Assess
-    expect(afterFlood).toBe(2);
+    // AWSPREVIOUS for the first unknown kid, then AWSCURRENT and AWSPREVIOUS once for the refetch.
+    expect(afterFlood).toBe(3);
     expect(found?.versionId).toBe(rotated);
   });
 
