@@ -5,7 +5,7 @@
  */
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
-import { build, type OutputFile } from "esbuild";
+import { build, stop, type OutputFile } from "esbuild";
 import { zipSync, type Zippable, type ZipOptions } from "fflate";
 
 export const repoRoot = join(import.meta.dirname, "..");
@@ -93,7 +93,11 @@ export async function buildPackage(name: string): Promise<LambdaPackage> {
 
 export async function buildAllPackages(): Promise<LambdaPackage[]> {
   const names = await listFunctions();
-  return Promise.all(names.map(buildPackage));
+  const packages = await Promise.all(names.map(buildPackage));
+  // esbuild keeps a service process alive for later calls; the callers (the build, the local run's
+  // staleness check) build once, so end it now rather than leave it to notice its parent has gone.
+  await stop();
+  return packages;
 }
 
 export interface PackageDrift {
