@@ -4,11 +4,10 @@
  * configuration must decide with every lazily loaded chunk deleted, which proves the AWS SDK is
  * never loaded for it; an HS256 configuration loads the SDK chunk and decides too.
  */
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join, posix } from "node:path";
+import { join, posix } from "node:path";
 import { unzipSync } from "fflate";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,22 +16,10 @@ import { startJwksServer, type JwksServer } from "../../local/jwks-server.ts";
 import { startSecretsManagerServer, type SecretsManagerServer } from "../../local/secrets-manager-server.ts";
 import { buildPackage } from "../../scripts/lambda-packages.ts";
 import { tokenEvent } from "../support/authorizer-events.ts";
+import { runPackagedHandler, writePackage } from "../support/packaged-lambda.ts";
 
 /** Only the Secrets Manager client holds its service's endpoint prefix. */
 const sdkMarker = "secretsmanager";
-const invokeScript = `
-const { handler } = await import(process.argv[1]);
-const outcome = await handler(JSON.parse(process.env.TEST_EVENT)).then(
-  (result) => ({ result }),
-  (error) => ({ error: error.message }),
-);
-process.stdout.write("OUTCOME " + JSON.stringify(outcome) + "\\n");
-`;
-
-interface Outcome {
-  readonly result?: { readonly principalId: string };
-  readonly error?: string;
-}
 
 /** Relative specifiers a module imports statically (`import … from "./x.mjs"`, `import "./x.mjs"`). */
 function staticImports(source: string): string[] {
@@ -53,24 +40,8 @@ function staticClosure(files: Readonly<Record<string, Uint8Array>>, entry: strin
   return reached;
 }
 
-function runBundle(directory: string, env: Record<string, string>, event: unknown): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--input-type=module", "-e", invokeScript, join(directory, "index.mjs")], {
-      env: { ...process.env, ...env, TEST_EVENT: JSON.stringify(event) },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    child.on("error", reject);
-    child.on("close", () => {
-      const line = stdout.split("\n").find((candidate) => candidate.startsWith("OUTCOME "));
-      if (line === undefined) reject(new Error(`the bundle printed no outcome: ${stderr}`));
-      else resolve(JSON.parse(line.slice("OUTCOME ".length)) as Outcome);
-    });
-  });
-}
+const runBundle = (directory: string, env: Record<string, string>, event: unknown) =>
+  runPackagedHandler<{ readonly principalId: string }>(directory, env, event);
 
 describe("the packaged authorizer", () => {
   let files: Record<string, Uint8Array>;
@@ -81,12 +52,7 @@ describe("the packaged authorizer", () => {
 
   const unpack = async (keep: (path: string) => boolean): Promise<string> => {
     const directory = await mkdtemp(join(workspace, "bundle-"));
-    for (const [path, bytes] of Object.entries(files)) {
-      if (!keep(path)) continue;
-      await mkdir(dirname(join(directory, path)), { recursive: true });
-      await writeFile(join(directory, path), bytes);
-    }
-    // The package is ESM by its .mjs names; no package.json is needed, as on Lambda.
+    await writePackage(files, directory, keep);
     return directory;
   };
 
