@@ -1,6 +1,7 @@
 /**
  * A DynamoDB-compatible endpoint on 127.0.0.1 for tests and the local run: dynalite behind a thin
- * forwarding proxy that can be told to fail (delay, 5xx, throttling, garbage), per operation, so
+ * forwarding proxy that can be told to fail (delay, 5xx, throttling, garbage, an answer lost after
+ * the write was applied), per operation, so
  * suites can prove that a failing table answers 503 and leaves no half-written state. Point the
  * AWS SDK here with AWS_ENDPOINT_URL_DYNAMODB or an explicit `endpoint`.
  *
@@ -21,7 +22,13 @@ import dynalite from "dynalite";
 export type DynamoDbFault =
   | { readonly kind: "delay"; readonly ms: number }
   | { readonly kind: "status"; readonly status: number; readonly type: string }
-  | { readonly kind: "garbage" };
+  | { readonly kind: "garbage" }
+  /**
+   * The next request is applied by the table, then its connection is cut before the answer: what
+   * a client sees when a response is lost in transit, and why the SDK retries a write that landed.
+   * One request only: the fault clears itself, so the retry goes through.
+   */
+  | { readonly kind: "answer-lost" };
 
 export interface DynamoDbServer {
   readonly endpoint: string;
@@ -56,10 +63,15 @@ export async function startDynamoDbServer(): Promise<DynamoDbServer> {
   const calls = new Map<string, number>();
   const faults = new Map<string, DynamoDbFault>();
 
-  const forward = (incoming: IncomingMessage, body: Buffer, response: ServerResponse): void => {
+  const forward = (incoming: IncomingMessage, body: Buffer, response: ServerResponse, loseAnswer = false): void => {
     const upstream = httpRequest(
       { host: "127.0.0.1", port: backendPort, method: incoming.method, path: incoming.url, headers: incoming.headers },
       (answer) => {
+        if (loseAnswer) {
+          answer.resume();
+          answer.on("end", () => response.destroy());
+          return;
+        }
         response.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(response);
       },
@@ -75,7 +87,8 @@ export async function startDynamoDbServer(): Promise<DynamoDbServer> {
     const operation = typeof target === "string" ? target.replace(/^DynamoDB_\d+\./, "") : "";
     calls.set(operation, (calls.get(operation) ?? 0) + 1);
 
-    const fault = faults.get(operation) ?? faults.get(anyOperation);
+    const faultKey = faults.has(operation) ? operation : anyOperation;
+    const fault = faults.get(faultKey);
     if (fault?.kind === "delay") await new Promise((resolve) => setTimeout(resolve, fault.ms));
     // The client may have given up during an injected delay.
     if (response.destroyed) return;
@@ -89,7 +102,8 @@ export async function startDynamoDbServer(): Promise<DynamoDbServer> {
       response.writeHead(200, { "content-type": "application/x-amz-json-1.0" }).end("{not json");
       return;
     }
-    forward(incoming, Buffer.concat(chunks), response);
+    if (fault?.kind === "answer-lost") faults.delete(faultKey);
+    forward(incoming, Buffer.concat(chunks), response, fault?.kind === "answer-lost");
   };
 
   const proxy = createServer((incoming, response) => {

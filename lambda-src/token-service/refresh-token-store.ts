@@ -6,6 +6,11 @@
  * condition against the latest version
  * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/BestPractices_ImplementingVersionControl.html).
  * Every token the family has issued but the current one is "used" by construction.
+ *
+ * The SDK retries a write whose answer was lost (a timeout, a reset connection), and the retry of
+ * a write that did land fails its condition. A failed condition is therefore checked against the
+ * item: if it already holds this write's own new hash (a 256-bit value only this request knows),
+ * the write succeeded, and must not be taken for a replayed token.
  */
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { dependencyError, isConditionalCheckFailed } from "../shared/dynamodb.ts";
@@ -67,6 +72,7 @@ export class RefreshTokenStore {
         }),
       );
     } catch (error) {
+      if (isConditionalCheckFailed(error) && (await this.#holds(family.familyId, family.currentHash))) return;
       throw dependencyError("PutItem", error);
     }
   }
@@ -99,9 +105,15 @@ export class RefreshTokenStore {
       );
       return true;
     } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
+      if (isConditionalCheckFailed(error)) return this.#holds(familyId, nextHash);
       throw dependencyError("UpdateItem", error);
     }
+  }
+
+  /** Whether the family, unrevoked, has `hash` as its current token: an earlier attempt of this write landed. */
+  async #holds(familyId: string, hash: string): Promise<boolean> {
+    const family = await this.get(familyId);
+    return family !== undefined && !family.revoked && family.currentHash === hash;
   }
 
   /**

@@ -148,6 +148,35 @@ describe("token service with a failing table", () => {
     },
   );
 
+  it("refresh whose rotation landed but whose answer was lost: the SDK's retry is recognised, 200, family intact", async () => {
+    // Prepare
+    const refreshToken = String((await login("bob")).json.refresh_token);
+    lab.aws.dynamo.setFault({ kind: "answer-lost" }, "UpdateItem");
+
+    // Act
+    const refreshed = await call("/auth/refresh", { refresh_token: refreshToken });
+    const stored = await family(refreshToken);
+    const next = await call("/auth/refresh", { refresh_token: String(refreshed.json.refresh_token) });
+
+    // Assess
+    expect(refreshed.status).toBe(200);
+    expect(stored?.revoked_at).toBeUndefined();
+    expect(stored?.current_hash).toBe(hashRefreshToken(String(refreshed.json.refresh_token)));
+    expect(next.status).toBe(200);
+  });
+
+  it("login whose new family landed but whose answer was lost: the SDK's retry is recognised, 200", async () => {
+    // Prepare
+    lab.aws.dynamo.setFault({ kind: "answer-lost" }, "PutItem");
+
+    // Act
+    const loggedIn = await login("alice");
+    const refreshed = await call("/auth/refresh", { refresh_token: String(loggedIn.json.refresh_token) });
+
+    // Assess
+    expect([loggedIn.status, refreshed.status]).toEqual([200, 200]);
+  });
+
   it("reuse detection with UpdateItem failing: 503, and the revocation happens on the next presentation", async () => {
     // Prepare
     const first = String((await login("dave")).json.refresh_token);
