@@ -8,7 +8,7 @@
 import { JwtApiError } from "../shared/errors.ts";
 import type { Principal } from "./claims.ts";
 import type { AuthorizerConfig } from "./config.ts";
-import { buildContext, type AuthorizerContext } from "./context.ts";
+import { buildContext } from "./context.ts";
 import { tokenKey, type DecisionCache } from "./decision-cache.ts";
 import { TokenRejectedError } from "./errors.ts";
 import type { IssuerRegistry, RoutedToken } from "./issuers.ts";
@@ -22,7 +22,6 @@ import { extractRequest, type EventType } from "./token-extraction.ts";
 export interface VerifiedDecision {
   readonly principal: Principal;
   readonly grants: RouteGrants;
-  readonly context: AuthorizerContext;
   /** The answer for the stage last asked about, built once per stage. */
   readonly result: StageResult;
 }
@@ -59,7 +58,7 @@ export function createAuthorizer(dependencies: AuthorizerDependencies): Authoriz
     const grants = grantRoutes(config.routes, principal, config.unlistedRoutes);
     const context = buildContext(principal, config.contextClaims);
     const result = new StageResult(principal.sub, grants, context, config.unlistedRoutes);
-    const decision: VerifiedDecision = { principal, grants, context, result };
+    const decision: VerifiedDecision = { principal, grants, result };
     cache.set(key, decision, principal.expiresAt * 1000);
     return decision;
   };

@@ -41,7 +41,8 @@ const rs256: readonly AsymmetricAlgorithm[] = ["RS256"];
 export function toRejection(error: unknown): unknown {
   if (error instanceof errors.JWTExpired) return new TokenRejectedError("TOKEN_EXPIRED", "the token has expired");
   if (error instanceof errors.JWTClaimValidationFailed) {
-    return error.claim === "nbf" || error.claim === "iat"
+    // jose reports a non-numeric nbf or iat with the same claim name but reason "invalid".
+    return (error.claim === "nbf" || error.claim === "iat") && error.reason === "check_failed"
       ? new TokenRejectedError("TOKEN_NOT_YET_VALID", `the token's ${error.claim} is in the future`)
       : new TokenRejectedError(
           "CLAIM_INVALID",

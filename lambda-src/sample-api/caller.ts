@@ -2,6 +2,7 @@
  * What GET /api answers: the time, and the principal and context the authorizer put on the
  * request, so a user can see authentication work end to end.
  */
+import type { ResponseHeaders } from "../shared/cors.ts";
 import { jsonResponse, type ProxyEvent, type ProxyResult } from "../shared/http.ts";
 
 export interface CallerDescription {
@@ -20,6 +21,6 @@ export function describeCaller(event: ProxyEvent, now: Date): CallerDescription 
   return { time: now.toISOString(), principal: typeof principalId === "string" ? principalId : null, context };
 }
 
-export function callerResponse(event: ProxyEvent, now: Date): ProxyResult {
-  return jsonResponse(200, describeCaller(event, now));
+export function callerResponse(event: ProxyEvent, now: Date, responseHeaders: ResponseHeaders = {}): ProxyResult {
+  return jsonResponse(200, describeCaller(event, now), responseHeaders);
 }

@@ -25,3 +25,23 @@ export class DependencyError extends JwtApiError {
 export class SigningKeyUnavailableError extends JwtApiError {
   readonly code = "SIGNING_KEY_UNAVAILABLE";
 }
+
+/** `jwt-api users add` for a username the table already holds. */
+export class UserExistsError extends JwtApiError {
+  readonly code = "USER_EXISTS";
+}
+
+/** A user command for a username the table does not hold. */
+export class UserNotFoundError extends JwtApiError {
+  readonly code = "USER_NOT_FOUND";
+}
+
+/** A username, scope or group the users table cannot hold; the message names the rule. */
+export class InvalidUserFieldError extends JwtApiError {
+  readonly code = "USER_FIELD_INVALID";
+}
+
+/** A new password breaks the password policy; the message names the rule. */
+export class WeakPasswordError extends JwtApiError {
+  readonly code = "PASSWORD_TOO_WEAK";
+}

@@ -10,7 +10,6 @@ export interface ProxyEvent {
   readonly body?: unknown;
   readonly isBase64Encoded?: unknown;
   readonly requestContext?: {
-    readonly requestId?: unknown;
     readonly authorizer?: Readonly<Record<string, unknown>> | null;
   } | null;
 }
@@ -39,8 +38,13 @@ export function jsonResponse(
 ): ProxyResult {
   return {
     statusCode,
-    // Token responses must not be cached by anything in between (RFC 6749 §5.1).
-    headers: { "Content-Type": "application/json;charset=UTF-8", "Cache-Control": "no-store", ...headers },
+    // Token responses must not be cached by anything in between; Pragma for HTTP/1.0 caches (RFC 6749 §5.1).
+    headers: {
+      "Content-Type": "application/json;charset=UTF-8",
+      "Cache-Control": "no-store",
+      Pragma: "no-cache",
+      ...headers,
+    },
     body: JSON.stringify(body),
   };
 }

@@ -4,7 +4,7 @@
  * and for a maximum of at least 64 so pass phrases fit.
  * https://cheatsheetseries.owasp.org/cheatsheets/Authentication_Cheat_Sheet.html#implement-proper-password-strength-controls
  */
-import { JwtApiError } from "./errors.ts";
+import { WeakPasswordError } from "./errors.ts";
 
 export const minimumPasswordLength = 15;
 /** Also the longest password the token endpoint reads, so every accepted password can log in. */
@@ -13,10 +13,6 @@ export const maximumPasswordLength = 1024;
 /** Characters as a person counts them (code points), not UTF-16 units. */
 export function characterCount(value: string): number {
   return Array.from(value).length;
-}
-
-export class WeakPasswordError extends JwtApiError {
-  readonly code = "PASSWORD_TOO_WEAK";
 }
 
 /** Throws WeakPasswordError naming the rule a new password breaks. */

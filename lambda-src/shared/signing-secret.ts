@@ -85,18 +85,24 @@ export async function importHmacKey(bytes: Uint8Array): Promise<CryptoKey> {
   ]);
 }
 
+/** A few seconds, as for a JWKS: sheds load during an outage, and recovery needs no restart. */
+const maxRetryAfterFailureMs = 5_000;
+
 export class SigningSecret {
   readonly #read: SecretVersionReader;
   readonly #refreshAfterMs: number;
+  readonly #retryAfterFailureMs: number;
   readonly #unknownKidCooldownMs: number;
   readonly #now: () => number;
   #snapshot: Snapshot | undefined;
   #inflight: Promise<Snapshot> | undefined;
   #lastUnknownKidRefresh = Number.NEGATIVE_INFINITY;
+  #failedAt = Number.NEGATIVE_INFINITY;
 
   constructor(read: SecretVersionReader, options: SigningSecretOptions = {}) {
     this.#read = read;
     this.#refreshAfterMs = options.refreshAfterMs ?? 5 * 60_000;
+    this.#retryAfterFailureMs = Math.min(this.#refreshAfterMs, maxRetryAfterFailureMs);
     this.#unknownKidCooldownMs = options.unknownKidCooldownMs ?? 30_000;
     this.#now = options.now ?? Date.now;
   }
@@ -145,12 +151,22 @@ export class SigningSecret {
 
   async #fresh(): Promise<Snapshot> {
     const snapshot = this.#snapshot;
-    if (snapshot !== undefined && this.#now() - snapshot.fetchedAt < this.#refreshAfterMs) return snapshot;
+    const now = this.#now();
+    if (snapshot !== undefined && now - snapshot.fetchedAt < this.#refreshAfterMs) return snapshot;
+    // Right after a failed read, no other: an outage must not make every request wait out the SDK's
+    // timeouts and retries, nor keep calling a service that may be throttling.
+    if (now - this.#failedAt < this.#retryAfterFailureMs) {
+      if (snapshot !== undefined) return snapshot;
+      throw new DependencyError("Secrets Manager is not read again for a few seconds after a failed read");
+    }
     try {
       return await this.#load();
     } catch (error) {
+      // A secret with no usable value yet is an answer, not an outage: it is asked again at once.
+      if (error instanceof SigningKeyUnavailableError) throw error;
+      this.#failedAt = this.#now();
       // A stale key beats no key: keep deciding while Secrets Manager is unreachable.
-      if (snapshot !== undefined && !(error instanceof SigningKeyUnavailableError)) return snapshot;
+      if (snapshot !== undefined) return snapshot;
       throw error;
     }
   }

@@ -5,7 +5,7 @@
  */
 import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { dependencyError, isConditionalCheckFailed } from "./dynamodb.ts";
-import { JwtApiError } from "./errors.ts";
+import { InvalidUserFieldError, UserExistsError, UserNotFoundError } from "./errors.ts";
 
 export const usernamePattern = /^[A-Za-z0-9._@+-]{1,128}$/;
 /** Scope tokens as RFC 6749 §3.3 defines them: printable ASCII without space, `"` or `\`. */
@@ -18,18 +18,6 @@ export interface UserRecord {
   readonly scopes: readonly string[];
   readonly groups: readonly string[];
   readonly disabled: boolean;
-}
-
-export class UserExistsError extends JwtApiError {
-  readonly code = "USER_EXISTS";
-}
-
-export class UserNotFoundError extends JwtApiError {
-  readonly code = "USER_NOT_FOUND";
-}
-
-export class InvalidUserFieldError extends JwtApiError {
-  readonly code = "USER_FIELD_INVALID";
 }
 
 export function assertUserFields(user: Pick<UserRecord, "username" | "scopes" | "groups">): void {

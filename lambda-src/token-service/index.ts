@@ -3,6 +3,7 @@
  * are made once per cold start and reused by every invocation.
  */
 import { randomBytes } from "node:crypto";
+import { corsHeaders } from "../shared/cors.ts";
 import { createDocumentClient } from "../shared/dynamodb.ts";
 import { consoleLogger } from "../shared/log.ts";
 import { hashPassword } from "../shared/password-hash.ts";
@@ -19,6 +20,10 @@ const client = createDocumentClient();
 // Only current() is ever called, so AWSPREVIOUS is never read and the function's policy grants AWSCURRENT alone.
 const signingSecret = new SigningSecret(secretsManagerReader({ secretId: config.signingSecretArn }));
 
+const dummyHash = hashPassword(randomBytes(32).toString("base64url"));
+// Awaited by the first login that needs it; a failure until then must not end the runtime as an unhandled rejection.
+dummyHash.catch(() => undefined);
+
 const service = new TokenService({
   config,
   users: new UsersTable(client, config.usersTableName),
@@ -28,9 +33,9 @@ const service = new TokenService({
     lockoutSeconds: config.lockoutSeconds,
   }),
   signingKey: () => signingSecret.current(),
-  dummyHash: hashPassword(randomBytes(32).toString("base64url")),
+  dummyHash,
   now: Date.now,
   log: consoleLogger,
 });
 
-export const handler = createHandler(service, consoleLogger);
+export const handler = createHandler(service, consoleLogger, corsHeaders(process.env));

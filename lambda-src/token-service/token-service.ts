@@ -6,7 +6,7 @@
  */
 import { epochSeconds } from "../shared/dynamodb.ts";
 import type { Logger } from "../shared/log.ts";
-import { hashPassword, needsRehash, verifyPassword } from "../shared/password-hash.ts";
+import { describeHash, hashPassword, needsRehash, verifyPassword } from "../shared/password-hash.ts";
 import type { SigningKey } from "../shared/signing-secret.ts";
 import type { UserRecord, UsersTable } from "../shared/users-table.ts";
 import { signAccessToken } from "./access-token.ts";
@@ -39,6 +39,14 @@ export interface TokenServiceDependencies {
   readonly log: Logger;
 }
 
+/** Why a login was refused, for the log only: the client always sees the same invalid_grant. */
+function rejectionReason(user: UserRecord | undefined, account: UserRecord | undefined, valid: boolean): string {
+  if (user === undefined) return "unknown_user";
+  // An operator has to repair the item: `jwt-api users set-password` writes a readable hash.
+  if (account === undefined) return "stored_hash_unreadable";
+  return valid ? "disabled" : "wrong_password";
+}
+
 export class TokenService {
   readonly #deps: TokenServiceDependencies;
   /** How long one verification at the current hash policy takes here: what every rejected login must cost. */
@@ -59,30 +67,34 @@ export class TokenService {
     ]);
     if (!reservation.allowed) throw new AccountLockedError(reservation.retryAfterSeconds);
 
-    const checkedHash = user?.passwordHash ?? (await this.#deps.dummyHash);
+    // A user whose stored value is no hash at all (a hand-edited item) is checked like an unknown
+    // user, against the dummy hash, so the refusal costs the same and tells no one the name exists.
+    const account = user !== undefined && describeHash(user.passwordHash) !== undefined ? user : undefined;
+    const checkedHash = account?.passwordHash ?? (await this.#deps.dummyHash);
     const started = performance.now();
     const valid = await verifyPassword(password, checkedHash);
     const elapsedMs = performance.now() - started;
     const weakHash = needsRehash(checkedHash);
     if (!weakHash) this.#policyVerifyMs = elapsedMs;
-    if (!valid || user === undefined || user.disabled) {
+    if (!valid || account === undefined || account.disabled) {
       if (weakHash) await this.#padToPolicyCost(password, elapsedMs);
-      const reason = user === undefined ? "unknown_user" : valid ? "disabled" : "wrong_password";
-      log("info", "login_rejected", { reason });
+      log(user !== undefined && account === undefined ? "warn" : "info", "login_rejected", {
+        reason: rejectionReason(user, account, valid),
+      });
       throw new InvalidGrantError();
     }
 
     await lockouts.clear(username);
-    await this.#rehashIfWeak(user, password, now);
+    await this.#rehashIfWeak(account, password, now);
     const refreshToken = newRefreshToken();
     await families.create({
       familyId: refreshToken.familyId,
-      subject: user.username,
+      subject: account.username,
       currentHash: refreshToken.hash,
       expiresAt: epochSeconds(now) + config.refreshTokenTtlSeconds,
     });
-    log("info", "login_succeeded", { sub: user.username });
-    return this.#respond(signingKey, user, refreshToken.value, now);
+    log("info", "login_succeeded", { sub: account.username });
+    return this.#respond(signingKey, account, refreshToken.value, now);
   }
 
   async refresh(presented: string): Promise<TokenResponse> {

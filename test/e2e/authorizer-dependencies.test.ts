@@ -104,13 +104,14 @@ describe("authorizer with failing dependencies", () => {
     const name = `throttled-${randomBytes(4).toString("hex")}`;
     const secret = JSON.stringify({ kty: "oct", k: randomBytes(32).toString("base64url") });
     const { versionId } = secrets.createSecret(name, secret);
+    let now = Date.now();
     const handler = bootstrap(
       {
         JWT_ISSUERS: JSON.stringify([
           { type: "hs256", issuer: "https://hs.example", audiences: ["api"], secret_arn: name },
         ]),
       },
-      { write: log.write },
+      { write: log.write, now: () => now },
     );
     const token = await new SignJWT({ sub: "h1", aud: "api" })
       .setProtectedHeader({ alg: "HS256", kid: versionId ?? "" })
@@ -124,6 +125,8 @@ describe("authorizer with failing dependencies", () => {
     const throttled = await gatewayStatus(handler, tokenEvent(token));
     const throttledLine = log.last();
     secrets.setPersistentFault(undefined);
+    // Past the few seconds in which a failed read is not retried.
+    now += 5_000;
     const recovered = await gatewayStatus(handler, tokenEvent(token));
 
     // Assess

@@ -269,12 +269,33 @@ describe("fault injection on the authorizer's dependencies", () => {
       // Act
       const during = await decide(handler, token);
       secrets.setPersistentFault(undefined);
+      // Past the few seconds in which a failed read is not retried.
+      advance(5_000);
       const after = await decide(handler, token);
 
       // Assess
       expect(during.status).toBe(401);
       expect(during.ms).toBeLessThan(failClosedBoundMs);
       expect(after.status).toBe(200);
+    });
+
+    it("cold, right after a failed read: refuses at once without asking Secrets Manager again", async () => {
+      // Prepare
+      const { handler, sign } = hsSetup();
+      const token = await sign("backoff-user");
+      secrets.setPersistentFault({ kind: "status", status: 400, type: "ThrottlingException" });
+      await decide(handler, token);
+      const readsAfterFailure = secrets.calls.get("GetSecretValue") ?? 0;
+
+      // Act
+      const during = await decide(handler, token);
+      const readsDuring = (secrets.calls.get("GetSecretValue") ?? 0) - readsAfterFailure;
+      secrets.setPersistentFault(undefined);
+      advance(5_000);
+      const after = await decide(handler, token);
+
+      // Assess
+      expect([during.status, readsDuring, after.status]).toEqual([401, 0, 200]);
     });
 
     it("warm, through an outage past its refresh interval: keeps deciding with the key it holds", async () => {

@@ -118,6 +118,32 @@ describe("createVerifier", () => {
     else await expect(outcome).rejects.toMatchObject({ code });
   });
 
+  it.each([
+    ["an nbf in the future", { nbf: Math.floor(Date.now() / 1000) + 3600 }, "TOKEN_NOT_YET_VALID"],
+    ["an nbf that is not a number", { nbf: "soon" }, "CLAIM_INVALID"],
+    ["an iat that is not a number", { iat: "today" }, "CLAIM_INVALID"],
+  ] as const)("refuses %s as %s", async (_label, claims, code) => {
+    // Prepare
+    const config: IssuerConfig = {
+      type: "oidc",
+      issuers: [idp.issuer],
+      jwksUri: idp.jwksUri,
+      audiences: ["api"],
+      algorithms: ["RS256"],
+      ...base,
+    };
+    // Deliberately ill-typed claims: what a broken or hostile issuer could sign.
+    const payload: Record<string, unknown> = { sub: "o2", aud: "api", ...claims };
+    const token = await idp.sign(payload);
+    now = Date.now();
+
+    // Act
+    const outcome = createVerifier(config, dependencies()).verify(token, undefined);
+
+    // Assess
+    await expect(outcome).rejects.toMatchObject({ code });
+  });
+
   describe("hs256", () => {
     const config: IssuerConfig = {
       type: "hs256",

@@ -1,6 +1,6 @@
 import { GetItemCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { describe, expect, it } from "vitest";
-import { WeakPasswordError } from "../../../lambda-src/shared/password-policy.ts";
+import { WeakPasswordError } from "../../../lambda-src/shared/errors.ts";
 import { demoUsersFor, generatePassword, routeRequirements, seedDemoUsers } from "../../../local/demo-users.ts";
 import { startDynamoDbServer } from "../../../local/dynamodb-server.ts";
 import { localCredentials, localRegion } from "../../../local/local-services.ts";

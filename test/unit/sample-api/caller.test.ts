@@ -42,4 +42,12 @@ describe("callerResponse", () => {
     expect(response.headers["Content-Type"]).toMatch(/^application\/json/);
     expect(JSON.parse(response.body)).toMatchObject({ principal: "bob" });
   });
+
+  it("carries the CORS headers it is given", () => {
+    // Act
+    const response = callerResponse({}, now, { "Access-Control-Allow-Origin": "*" });
+
+    // Assess
+    expect(response.headers["Access-Control-Allow-Origin"]).toBe("*");
+  });
 });

@@ -26,7 +26,12 @@ describe("responses", () => {
     // Assess
     expect(response).toEqual({
       statusCode: 200,
-      headers: { "Content-Type": "application/json;charset=UTF-8", "Cache-Control": "no-store", "X-Extra": "y" },
+      headers: {
+        "Content-Type": "application/json;charset=UTF-8",
+        "Cache-Control": "no-store",
+        Pragma: "no-cache",
+        "X-Extra": "y",
+      },
       body: '{"a":1}',
     });
   });

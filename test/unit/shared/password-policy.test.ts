@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { WeakPasswordError, characterCount, checkPasswordPolicy } from "../../../lambda-src/shared/password-policy.ts";
+import { WeakPasswordError } from "../../../lambda-src/shared/errors.ts";
+import { characterCount, checkPasswordPolicy } from "../../../lambda-src/shared/password-policy.ts";
 
 describe("checkPasswordPolicy", () => {
   it.each([

@@ -1,12 +1,7 @@
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  InvalidUserFieldError,
-  UserExistsError,
-  UserNotFoundError,
-  UsersTable,
-  userFromItem,
-} from "../../../lambda-src/shared/users-table.ts";
+import { InvalidUserFieldError, UserExistsError, UserNotFoundError } from "../../../lambda-src/shared/errors.ts";
+import { UsersTable, userFromItem } from "../../../lambda-src/shared/users-table.ts";
 import { startLoopbackAws, type LoopbackAws } from "../../support/loopback-aws.ts";
 
 const now = new Date("2030-01-01T00:00:00Z");

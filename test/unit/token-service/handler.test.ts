@@ -7,7 +7,7 @@ import type { TokenResponse } from "../../../lambda-src/token-service/token-serv
 
 const tokens: TokenResponse = { access_token: "a", token_type: "Bearer", expires_in: 900, refresh_token: "r" };
 
-const setup = (outcome: () => Promise<TokenResponse>) => {
+const setup = (outcome: () => Promise<TokenResponse>, responseHeaders: Record<string, string> = {}) => {
   const lines: { level: LogLevel; event: string; fields?: LogFields }[] = [];
   const log: Logger = (level, event, fields) =>
     lines.push({ level, event, ...(fields === undefined ? {} : { fields }) });
@@ -18,7 +18,7 @@ const setup = (outcome: () => Promise<TokenResponse>) => {
       await outcome();
     },
   };
-  return { handler: createHandler(service, log), lines };
+  return { handler: createHandler(service, log, responseHeaders), lines };
 };
 
 const login = {
@@ -42,7 +42,7 @@ describe("createHandler", () => {
 
     // Assess
     expect(response.statusCode).toBe(200);
-    expect(response.headers["Cache-Control"]).toBe("no-store");
+    expect(response.headers).toMatchObject({ "Cache-Control": "no-store", Pragma: "no-cache" });
     expect(JSON.parse(response.body)).toEqual(expected);
   });
 
@@ -71,6 +71,35 @@ describe("createHandler", () => {
     const body = JSON.parse(response.body) as Record<string, unknown>;
     expect(body.error).toBe(code);
     expect(typeof body.error_description).toBe("string");
+  });
+
+  it.each<[string, () => Promise<TokenResponse>, Record<string, unknown>]>([
+    ["a success", () => Promise.resolve(tokens), login],
+    ["a refusal", () => Promise.reject(new InvalidGrantError()), login],
+    ["a dependency failure", () => Promise.reject(new DependencyError("DynamoDB GetItem failed: X")), login],
+    ["a malformed request", () => Promise.resolve(tokens), { ...login, body: "{" }],
+  ])("puts the CORS headers on %s, so a browser can read every answer", async (_label, outcome, event) => {
+    // Prepare
+    const cors = { "Access-Control-Allow-Origin": "https://app.example.com", Vary: "Origin" };
+    const { handler } = setup(outcome, cors);
+
+    // Act
+    const response = await handler(event);
+
+    // Assess
+    expect(response.headers).toMatchObject(cors);
+  });
+
+  it("names the allowed method on a 405", async () => {
+    // Prepare
+    const { handler } = setup(() => Promise.resolve(tokens));
+
+    // Act
+    const response = await handler({ ...login, httpMethod: "GET" });
+
+    // Assess
+    expect(response.statusCode).toBe(405);
+    expect(response.headers.Allow).toBe("POST");
   });
 
   it("logs a dependency failure once, by code and message only", async () => {

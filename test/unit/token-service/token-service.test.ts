@@ -167,6 +167,38 @@ describe("TokenService", () => {
     expect(performance.now() - started).toBeLessThan(6_000);
   });
 
+  it("checks a user whose stored hash is unreadable against the dummy hash, and never lets the dummy's password in", async () => {
+    // Prepare
+    const users = new UsersTable(aws.client, tableName);
+    await users.createUser(
+      { username: "mangled", passwordHash: "not-a-hash", scopes: [], groups: [], disabled: false },
+      new Date(clock),
+    );
+    // The dummy's password is known here, so a check against the dummy hash succeeds: only the
+    // refusal that follows keeps the account shut.
+    const dummyPassword = "the dummy hash's own password";
+    const service = new TokenService({
+      config: { ...config, usersTableName: tableName },
+      users,
+      families: new RefreshTokenStore(aws.client, tableName),
+      lockouts: new LockoutStore(aws.client, tableName, { maxAttempts: 3, lockoutSeconds: 60 }),
+      signingKey: async () => ({ versionId: "v1", key: await importHmacKey(randomBytes(32)) }),
+      dummyHash: hashPassword(dummyPassword, fast),
+      now: () => clock,
+      log: (level, event, fields) => logged.push(`${level}:${event}:${String(fields?.reason)}`),
+    });
+    const before = logged.length;
+    const familiesBefore = await familyItems();
+
+    // Act
+    const outcome = await service.login("mangled", dummyPassword).catch((error: unknown) => error);
+
+    // Assess
+    expect(outcome).toBeInstanceOf(InvalidGrantError);
+    expect(logged.slice(before)).toEqual(["warn:login_rejected:stored_hash_unreadable"]);
+    expect(await familyItems()).toBe(familiesBefore);
+  });
+
   it("logs events without passwords or tokens", async () => {
     // Prepare
     const service = await newService();
