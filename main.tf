@@ -154,6 +154,17 @@ locals {
 # Token service
 ################################################################################
 
+locals {
+  # API Gateway puts CORS headers on its own gateway responses only: a proxy integration's response
+  # reaches the browser as the function wrote it, so the module's functions add them
+  # (lambda-src/shared/cors.ts; https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.html).
+  cors_environment = var.cors == null ? {} : {
+    CORS_ALLOW_ORIGIN      = var.cors.allow_origin
+    CORS_ALLOW_CREDENTIALS = tostring(var.cors.allow_credentials)
+    CORS_EXPOSE_HEADERS    = join(",", var.cors.expose_headers)
+  }
+}
+
 module "token_service" {
   source = "./modules/lambda-function"
   count  = local.token_service_enabled ? 1 : 0
@@ -169,7 +180,7 @@ module "token_service" {
   reserved_concurrent_executions = local.function_settings["token-service"].reserved_concurrent_executions
   log_retention_in_days          = local.function_settings["token-service"].log_retention_in_days
 
-  environment_variables = {
+  environment_variables = merge({
     USERS_TABLE_NAME          = local.table_name
     SIGNING_SECRET_ARN        = local.signing_secret_arn
     TOKEN_ISSUER              = local.hs256_issuer
@@ -178,7 +189,7 @@ module "token_service" {
     REFRESH_TOKEN_TTL_SECONDS = tostring(var.token_service.refresh_token_ttl_seconds)
     LOCKOUT_MAX_ATTEMPTS      = tostring(var.token_service.lockout_max_attempts)
     LOCKOUT_SECONDS           = tostring(var.token_service.lockout_seconds)
-  }
+  }, local.cors_environment)
 
   attach_policy_json = true
   policy_json        = local.token_service_policy
@@ -241,6 +252,8 @@ module "sample_api" {
   timeout                        = local.function_settings["sample-api"].timeout
   reserved_concurrent_executions = local.function_settings["sample-api"].reserved_concurrent_executions
   log_retention_in_days          = local.function_settings["sample-api"].log_retention_in_days
+
+  environment_variables = local.cors_environment
 
   tags = var.tags
 }

@@ -218,6 +218,12 @@ variable "routes" {
   }
 
   validation {
+    # CreateDeployment refuses a REST API without methods ("The REST API doesn't contain any methods").
+    condition     = length(var.routes) > 0 || var.sample_api.create || (var.issuers.hs256 != null && var.token_service.create)
+    error_message = "The REST API would have no route, and API Gateway cannot deploy an API without methods: add a route to routes, or keep sample_api.create = true."
+  }
+
+  validation {
     condition = alltrue([
       for route in values(var.routes) :
       route.path == "/" || can(regex("^(/([A-Za-z0-9._~-]+|\\{[A-Za-z_][A-Za-z0-9_]*\\})){1,5}$", route.path))
@@ -438,8 +444,10 @@ variable "secret" {
   }
 
   validation {
-    condition     = var.secret.arn == null || can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$", coalesce(var.secret.arn, "-")))
-    error_message = "secret.arn must be a full Secrets Manager secret ARN (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-xxxxxx)."
+    condition = var.secret.arn == null || can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+-[A-Za-z0-9]{6}$", coalesce(var.secret.arn, "-")))
+    # IAM matches a policy's Resource, and KMS the SecretARN encryption context, against the full
+    # ARN: a partial ARN (no -xxxxxx suffix) would be denied GetSecretValue at run time.
+    error_message = "secret.arn must be a full Secrets Manager secret ARN, with the 6-character suffix Secrets Manager appends (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-xxxxxx)."
   }
 
   validation {
@@ -468,7 +476,7 @@ variable "secret" {
 ################################################################################
 
 variable "cors" {
-  description = "CORS for browser clients: headers on the gateway responses (401/403/5xx) and OPTIONS preflight methods on every route path. Your integrations add the headers to their own responses (the sample API does). null disables CORS."
+  description = "CORS for browser clients: headers on the gateway responses (401/403/5xx) and OPTIONS preflight methods on every route path. The module's own functions (token service, sample API) add them to their responses; your integrations must add them to theirs. null disables CORS."
   type = object({
     allow_origin      = string
     allow_headers     = optional(list(string), ["Authorization", "Content-Type"])
@@ -488,6 +496,11 @@ variable "cors" {
   validation {
     condition     = var.cors == null || try(!(var.cors.allow_credentials && var.cors.allow_origin == "*"), false)
     error_message = "Browsers refuse credentials with Access-Control-Allow-Origin \"*\": name one origin in cors.allow_origin or set allow_credentials = false."
+  }
+
+  validation {
+    condition     = var.cors == null || try(alltrue([for name in concat(var.cors.allow_headers, var.cors.expose_headers) : can(regex("^[A-Za-z0-9-]+$", name))]), false)
+    error_message = "cors.allow_headers and cors.expose_headers hold header names only (letters, digits and -), such as \"Authorization\"."
   }
 }
 

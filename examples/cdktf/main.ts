@@ -46,8 +46,8 @@ class AwsProvider extends TerraformProvider {
     super(scope, id, {
       terraformResourceType: "aws",
       terraformProviderSource: "hashicorp/aws",
-      // The module's own constraint (versions.tf): 5.33 brought the rotation settings it uses.
-      terraformGeneratorMetadata: { providerName: "aws", providerVersionConstraint: ">= 5.33, < 7.0" },
+      // The module's own constraint (versions.tf): 5.78 is the first release that accepts nodejs22.x.
+      terraformGeneratorMetadata: { providerName: "aws", providerVersionConstraint: ">= 5.78, < 7.0" },
     });
     // An override lands in both JSON and HCL (`cdktf synth --hcl`) output without provider bindings.
     this.addOverride("region", region);

@@ -4,7 +4,7 @@ terraform {
   required_providers {
     aws = {
       source  = "hashicorp/aws"
-      version = ">= 5.33, < 7.0"
+      version = ">= 5.78, < 7.0"
     }
   }
 }

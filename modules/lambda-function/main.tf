@@ -32,6 +32,15 @@ resource "aws_lambda_function" "this" {
 
   tags = var.tags
 
+  lifecycle {
+    # Lambda refuses an environment over 4 KB, names and values together, at CreateFunction and
+    # UpdateFunctionConfiguration: https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+    precondition {
+      condition     = sum(concat([0], [for name, value in var.environment_variables : length(name) + length(value)])) <= 4096
+      error_message = "The environment of ${var.function_name} is over Lambda's 4 KB limit (names and values together). For the authorizer: list fewer routes with scopes or groups, or fewer issuers."
+    }
+  }
+
   # The first invocation (rotate_immediately, or a request racing the apply) must find the role
   # able to write logs and read what the code reads; IAM is eventually consistent, so the policies
   # are attached before the function exists rather than alongside it.

@@ -5,8 +5,10 @@ terraform {
   required_providers {
     aws = {
       source = "hashicorp/aws"
-      # 5.32.0 added aws_lambda_function.logging_config (JSON log format, module-owned log group).
-      version = ">= 5.32, < 7.0"
+      # 5.78.0: the first release whose aws_lambda_function accepts runtime = "nodejs22.x", the
+      # default here (hashicorp/terraform-provider-aws#40277, #40804); logging_config, also used,
+      # came in 5.32.0.
+      version = ">= 5.78, < 7.0"
     }
   }
 }

@@ -187,7 +187,9 @@ resource "aws_api_gateway_gateway_response" "this" {
 ################################################################################
 
 locals {
-  preflight_paths = var.cors == null ? toset([]) : var.cors.preflight ? toset([for route in values(var.routes) : route.path if route.method != "OPTIONS"]) : toset([])
+  # A path with its own OPTIONS route keeps it: a second OPTIONS method on one resource is a ConflictException.
+  user_options_paths = toset([for route in values(var.routes) : route.path if route.method == "OPTIONS"])
+  preflight_paths    = var.cors == null ? toset([]) : var.cors.preflight ? setsubtract(toset([for route in values(var.routes) : route.path]), local.user_options_paths) : toset([])
 }
 
 resource "aws_api_gateway_method" "preflight" {
@@ -373,7 +375,10 @@ resource "aws_api_gateway_method_settings" "this" {
 
   rest_api_id = aws_api_gateway_rest_api.this.id
   stage_name  = aws_api_gateway_stage.this.stage_name
-  method_path = "${substr(each.value.path, 1, -1)}/${each.value.method == "ANY" ? "*" : each.value.method}"
+  # The stage's method-settings key: the resource path without its leading slash and with every
+  # other slash written ~1, the root as ~1 (what `aws apigateway get-stage` lists, and what the
+  # provider looks up verbatim; hashicorp/terraform-provider-aws#9738).
+  method_path = "${each.value.path == "/" ? "~1" : replace(substr(each.value.path, 1, -1), "/", "~1")}/${each.value.method == "ANY" ? "*" : each.value.method}"
 
   settings {
     metrics_enabled        = var.stage.metrics_enabled

@@ -5,9 +5,10 @@ terraform {
   required_providers {
     aws = {
       source = "hashicorp/aws"
-      # The sample Lambda (modules/lambda-function) needs aws_lambda_function.logging_config, 5.32.0;
-      # the API Gateway v2 and DynamoDB arguments used here are older. 6.x keeps all of them.
-      version = ">= 5.32, < 7.0"
+      # 5.78.0: the first release whose aws_lambda_function accepts runtime = "nodejs22.x", the
+      # default here (hashicorp/terraform-provider-aws#40277, #40804); logging_config, also used,
+      # came in 5.32.0.
+      version = ">= 5.78, < 7.0"
     }
   }
 }

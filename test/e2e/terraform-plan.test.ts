@@ -72,9 +72,12 @@ afterAll(async () => {
 
 describe("terraform plan, offline", () => {
   it(
-    "plans the root module with its defaults: HS256 token service, table, rotated secret",
+    "plans the root module with its defaults and CORS: HS256 token service, table, rotated secret",
     async () => {
-      const plan = await validateAndPlan(".", ["-var=name=jwt-api-e2e"]);
+      const plan = await validateAndPlan(".", [
+        "-var=name=jwt-api-e2e",
+        '-var=cors={ allow_origin = "https://app.example.com" }',
+      ]);
       const types = typesOf(plan);
       expect(types.get("aws_api_gateway_rest_api")).toBe(1);
       expect(types.get("aws_api_gateway_authorizer")).toBe(1);
@@ -83,10 +86,26 @@ describe("terraform plan, offline", () => {
       expect(types.get("aws_dynamodb_table")).toBe(1);
       expect(types.get("aws_secretsmanager_secret")).toBe(1);
       expect(types.get("aws_secretsmanager_secret_rotation")).toBe(1);
-      // four routes, each with its own invoke permission, plus Secrets Manager's on the rotation Lambda
-      expect(types.get("aws_api_gateway_method")).toBe(4);
+      // four routes and a CORS preflight on each of their paths; one invoke permission per route,
+      // plus Secrets Manager's on the rotation Lambda
+      expect(types.get("aws_api_gateway_method")).toBe(8);
       expect(types.get("aws_lambda_permission")).toBe(5);
       expect(types.get("aws_api_gateway_gateway_response")).toBe(6);
+      // API Gateway adds CORS headers to its own responses only: the module's functions get them too
+      const sampleApi = allPlannedResources(plan).find(
+        (resource) => resource.address === "module.sample_api[0].aws_lambda_function.this",
+      );
+      const environment = sampleApi?.values.environment as [{ variables: Record<string, string> }] | undefined;
+      expect(environment?.[0].variables).toEqual({
+        CORS_ALLOW_ORIGIN: "https://app.example.com",
+        CORS_ALLOW_CREDENTIALS: "false",
+        CORS_EXPOSE_HEADERS: "WWW-Authenticate",
+      });
+      // The token service's environment holds the secret ARN, unknown until apply: its wiring is read
+      // from the configuration instead.
+      const configuration = plan.configuration as { root_module?: { module_calls?: Record<string, ModuleCall> } };
+      const tokenService = configuration.root_module?.module_calls?.token_service;
+      expect(JSON.stringify(tokenService?.expressions?.environment_variables)).toContain("local.cors_environment");
       expectNoSigningKeyMaterial(plan);
     },
     planTimeout,

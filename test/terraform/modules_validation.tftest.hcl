@@ -98,6 +98,38 @@ run "lambda_function_rejects_bad_log_retention_in_days" {
   expect_failures = [var.log_retention_in_days]
 }
 
+run "lambda_function_rejects_an_environment_over_4_kb" {
+  command = plan
+
+  module {
+    source = "./modules/lambda-function"
+  }
+
+  variables {
+    function_name = "fn"
+    package_path  = "./test/terraform/fixtures/placeholder.zip"
+    # 10 + 4088 characters: two over the limit
+    environment_variables = { JWT_ROUTES = join("", [for index in range(511) : "xxxxxxxx"]) }
+  }
+
+  expect_failures = [aws_lambda_function.this]
+}
+
+run "lambda_function_accepts_an_environment_of_exactly_4_kb" {
+  command = plan
+
+  module {
+    source = "./modules/lambda-function"
+  }
+
+  variables {
+    function_name = "fn"
+    package_path  = "./test/terraform/fixtures/placeholder.zip"
+    # 10 + 4086 characters: the limit itself
+    environment_variables = { JWT_ROUTES = substr(join("", [for index in range(511) : "xxxxxxxx"]), 0, 4086) }
+  }
+}
+
 run "users_table_rejects_bad_name" {
   command = plan
 

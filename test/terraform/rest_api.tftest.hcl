@@ -196,7 +196,7 @@ run "stage_serves_the_deployment" {
   assert {
     condition = (
       keys(aws_api_gateway_method_settings.this) == ["deep"]
-      && aws_api_gateway_method_settings.this["deep"].method_path == "a/b/c/d/e/*"
+      && aws_api_gateway_method_settings.this["deep"].method_path == "a~1b~1c~1d~1e/*"
       && aws_api_gateway_method_settings.this["deep"].settings[0].throttling_burst_limit == 5
       && aws_api_gateway_method_settings.this["deep"].settings[0].throttling_rate_limit == 2
     )
@@ -293,5 +293,67 @@ run "access_logging_and_stage_settings" {
       && aws_api_gateway_method_settings.stage[0].settings[0].throttling_burst_limit == 100
     )
     error_message = "Stage options must reach the stage: X-Ray, JSON access logs to the module's log group, stage-wide throttling."
+  }
+}
+
+run "root_route_throttling_uses_the_root_settings_key" {
+  module {
+    source = "./modules/rest-api"
+  }
+
+  variables {
+    routes = {
+      home = {
+        method       = "GET"
+        path         = "/"
+        function_arn = "arn:aws:lambda:us-east-1:123456789012:function:home"
+        invoke_arn   = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:home/invocations"
+        protected    = false
+        throttling   = { burst_limit = 10, rate_limit = 5 }
+      }
+    }
+  }
+
+  assert {
+    condition     = aws_api_gateway_method_settings.this["home"].method_path == "~1/GET"
+    error_message = "The root resource's method-settings key is ~1/<METHOD>; //GET is refused by UpdateStage."
+  }
+}
+
+run "cors_preflight_leaves_a_path_with_its_own_options_route_alone" {
+  module {
+    source = "./modules/rest-api"
+  }
+
+  variables {
+    cors = { allow_origin = "*" }
+    routes = {
+      item = {
+        method       = "GET"
+        path         = "/items/{id}"
+        function_arn = "arn:aws:lambda:us-east-1:123456789012:function:items"
+        invoke_arn   = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:items/invocations"
+        protected    = true
+      }
+      item_options = {
+        method       = "OPTIONS"
+        path         = "/items/{id}"
+        function_arn = "arn:aws:lambda:us-east-1:123456789012:function:items"
+        invoke_arn   = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:items/invocations"
+        protected    = false
+      }
+      login = {
+        method       = "POST"
+        path         = "/auth/token"
+        function_arn = "arn:aws:lambda:us-east-1:123456789012:function:tokens"
+        invoke_arn   = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:tokens/invocations"
+        protected    = false
+      }
+    }
+  }
+
+  assert {
+    condition     = keys(aws_api_gateway_method.preflight) == ["/auth/token"]
+    error_message = "A path with a user OPTIONS route must get no preflight method: two OPTIONS methods on one resource fail with ConflictException."
   }
 }

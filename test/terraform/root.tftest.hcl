@@ -219,6 +219,9 @@ run "request_authorizer_reads_tokens_from_its_identity_sources" {
     token_service = {
       create = false
     }
+    routes = {
+      ping = { method = "GET", path = "/ping", function_arn = "arn:aws:lambda:us-east-1:123456789012:function:ping" }
+    }
   }
 
   assert {
@@ -227,8 +230,8 @@ run "request_authorizer_reads_tokens_from_its_identity_sources" {
   }
 
   assert {
-    condition     = length(local.api_routes) == 0 && output.sample_api_url == null && length(module.signing_secret) == 1
-    error_message = "Without the sample and the token service there are no built-in routes, but HS256 still gets its secret."
+    condition     = keys(local.api_routes) == ["ping"] && output.sample_api_url == null && length(module.signing_secret) == 1
+    error_message = "Without the sample and the token service only the caller's routes remain, but HS256 still gets its secret."
   }
 }
 
@@ -255,5 +258,28 @@ run "token_service_memory_follows_its_own_entry" {
   assert {
     condition     = local.function_settings["token-service"].memory_size == 2048
     error_message = "A per-function memory_size must override the token service's default."
+  }
+}
+
+run "cors_settings_become_the_functions_cors_environment" {
+  variables {
+    cors = { allow_origin = "https://app.example.com", allow_credentials = true }
+  }
+
+  assert {
+    condition = (
+      length(local.cors_environment) == 3
+      && local.cors_environment.CORS_ALLOW_ORIGIN == "https://app.example.com"
+      && local.cors_environment.CORS_ALLOW_CREDENTIALS == "true"
+      && local.cors_environment.CORS_EXPOSE_HEADERS == "WWW-Authenticate"
+    )
+    error_message = "With cors set, the token service and the sample API must get the origin, the credentials flag and the exposed headers (lambda-src/shared/cors.ts); test/e2e/terraform-plan.test.ts checks they reach both functions."
+  }
+}
+
+run "no_cors_no_cors_environment" {
+  assert {
+    condition     = length(local.cors_environment) == 0
+    error_message = "Without cors no function may send CORS headers."
   }
 }

@@ -477,6 +477,27 @@ run "rejects_secret_recovery_window" {
   expect_failures = [var.secret]
 }
 
+run "rejects_an_api_without_any_route" {
+  command = plan
+
+  variables {
+    sample_api    = { create = false }
+    token_service = { create = false }
+  }
+
+  expect_failures = [var.routes]
+}
+
+run "rejects_a_partial_secret_arn" {
+  command = plan
+
+  variables {
+    secret = { create = false, arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:shared/signing" }
+  }
+
+  expect_failures = [var.secret]
+}
+
 run "rejects_cors_bad_origin" {
   command = plan
 
@@ -492,6 +513,16 @@ run "rejects_cors_credentials_with_wildcard" {
 
   variables {
     cors = { allow_origin = "*", allow_credentials = true }
+  }
+
+  expect_failures = [var.cors]
+}
+
+run "rejects_cors_header_name_with_space" {
+  command = plan
+
+  variables {
+    cors = { allow_origin = "*", expose_headers = ["X Request Id"] }
   }
 
   expect_failures = [var.cors]
