@@ -10,7 +10,7 @@ import { dirname, join, relative } from "node:path";
 import { build } from "esbuild";
 import { unzipSync } from "fflate";
 import { lambdaNodeBinary } from "../local/lambda-runner.ts";
-import { lambdaSourceDir, repoRoot } from "../scripts/lambda-packages.ts";
+import { bundleEntry, lambdaSourceDir, repoRoot } from "../scripts/lambda-packages.ts";
 
 /** Times measured inside the child against its own `performance.timeOrigin` (process start). */
 export interface ChildTimes {
@@ -165,6 +165,16 @@ function staticImports(source: string): string[] {
 }
 
 /** Bytes of the files `index.mjs` loads before its first `await import()`: what every cold start reads and compiles. */
+/** A peer's handler (bench/cold-peers/) bundled as our packages are; returns its entry module. */
+export async function peerBuild(entry: string, workspace: string): Promise<string> {
+  const outdir = await mkdtemp(join(workspace, "peer-"));
+  for (const file of await bundleEntry(entry, outdir)) {
+    await mkdir(dirname(file.path), { recursive: true });
+    await writeFile(file.path, file.contents);
+  }
+  return join(outdir, entry.replace(/^.*\//, "").replace(/\.ts$/, ".mjs"));
+}
+
 export async function eagerBytes(entry: string): Promise<number> {
   const root = dirname(entry);
   const reached = new Set<string>();

@@ -46,8 +46,13 @@ export async function listFunctions(): Promise<string[]> {
 }
 
 async function bundle(name: string): Promise<OutputFile[]> {
+  return bundleEntry(join(lambdaSourceDir, name, "index.ts"), join("build", name));
+}
+
+/** One entry point bundled exactly as a Lambda package is (the benchmarks bundle their peers with it). */
+export async function bundleEntry(entryPoint: string, outdir: string): Promise<OutputFile[]> {
   const result = await build({
-    entryPoints: [join(lambdaSourceDir, name, "index.ts")],
+    entryPoints: [entryPoint],
     bundle: true,
     minify: true,
     // Error classes set `this.name = new.target.name` and logs carry names: minified, they would read "xt".
@@ -58,7 +63,7 @@ async function bundle(name: string): Promise<OutputFile[]> {
     format: "esm",
     platform: "node",
     target: "node22",
-    outdir: join("build", name),
+    outdir,
     outExtension: { ".js": ".mjs" },
     chunkNames: "chunks/[name]-[hash]",
     // Bundled CommonJS dependencies call require() for Node built-ins; ESM has none.
