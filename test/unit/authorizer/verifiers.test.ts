@@ -92,6 +92,16 @@ describe("createVerifier", () => {
     else await expect(outcome).rejects.toMatchObject({ code });
   });
 
+  /** An OIDC issuer served by the test's IdP, for the clock and claim-type cases. */
+  const oidcConfig = (): IssuerConfig => ({
+    type: "oidc",
+    issuers: [idp.issuer],
+    jwksUri: idp.jwksUri,
+    audiences: ["api"],
+    algorithms: ["RS256"],
+    ...base,
+  });
+
   it.each([
     ["a token within its lifetime", 0, undefined],
     ["a token just past exp, within the tolerance", 310, undefined],
@@ -99,14 +109,7 @@ describe("createVerifier", () => {
     ["a token issued in the future beyond the tolerance", -40, "TOKEN_NOT_YET_VALID"],
   ] as const)("judges %s by the injected clock", async (_label, offsetSeconds, code) => {
     // Prepare
-    const config: IssuerConfig = {
-      type: "oidc",
-      issuers: [idp.issuer],
-      jwksUri: idp.jwksUri,
-      audiences: ["api"],
-      algorithms: ["RS256"],
-      ...base,
-    };
+    const config = oidcConfig();
     const token = await idp.sign({ sub: "o1", aud: "api" });
     now = Date.now() + offsetSeconds * 1000;
 
@@ -124,14 +127,7 @@ describe("createVerifier", () => {
     ["an iat that is not a number", { iat: "today" }, "CLAIM_INVALID"],
   ] as const)("refuses %s as %s", async (_label, claims, code) => {
     // Prepare
-    const config: IssuerConfig = {
-      type: "oidc",
-      issuers: [idp.issuer],
-      jwksUri: idp.jwksUri,
-      audiences: ["api"],
-      algorithms: ["RS256"],
-      ...base,
-    };
+    const config = oidcConfig();
     // Deliberately ill-typed claims: what a broken or hostile issuer could sign.
     const payload: Record<string, unknown> = { sub: "o2", aud: "api", ...claims };
     const token = await idp.sign(payload);
