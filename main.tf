@@ -71,7 +71,7 @@ locals {
 ################################################################################
 
 locals {
-  function_keys = ["authorizer", "token-service", "sample-api", "secret-rotation"]
+  function_keys = ["authorizer", "token-service", "sample-api", "secret-rotation", "websocket-sample"]
 
   # Committed, byte-reproducible zips: applying the module needs no Node toolchain.
   package_paths = merge({ for key in local.function_keys : key => "${path.module}/dist/${key}.zip" }, var.lambda_package_paths)
@@ -442,16 +442,10 @@ module "websocket_api" {
     identity_source = var.websocket.identity_source
   }
 
-  function = {
-    function_name                  = "${var.name}-websocket-sample"
-    package_path                   = coalesce(var.websocket.package_path, "${path.module}/dist/websocket-sample.zip")
-    runtime                        = var.lambda.runtime
-    architecture                   = var.lambda.architecture
-    memory_size                    = var.lambda.memory_size
-    timeout                        = var.lambda.timeout
-    reserved_concurrent_executions = var.lambda.reserved_concurrent_executions
-    log_retention_in_days          = var.lambda.log_retention_in_days
-  }
+  function = merge(local.function_settings["websocket-sample"], {
+    function_name = "${var.name}-websocket-sample"
+    package_path  = local.package_paths["websocket-sample"]
+  })
 
   connections_table = {
     name        = coalesce(var.websocket.table_name, "${var.name}-ws-connections")

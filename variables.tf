@@ -321,7 +321,7 @@ variable "token_service" {
 ################################################################################
 
 variable "lambda" {
-  description = "Settings shared by the module's Lambdas; `functions` overrides memory, timeout or reserved concurrency per function (keys: authorizer, token-service, sample-api, secret-rotation). The token service defaults to 1024 MB whatever `memory_size` says, because its scrypt password hashing is CPU-bound and Lambda CPU scales with memory; set its entry in `functions` to change it."
+  description = "Settings shared by the module's Lambdas; `functions` overrides memory, timeout or reserved concurrency per function (keys: authorizer, token-service, sample-api, secret-rotation, websocket-sample). The token service defaults to 1024 MB whatever `memory_size` says, because its scrypt password hashing is CPU-bound and Lambda CPU scales with memory; set its entry in `functions` to change it."
   type = object({
     runtime                        = optional(string, "nodejs22.x")
     architecture                   = optional(string, "arm64")
@@ -348,8 +348,8 @@ variable "lambda" {
   }
 
   validation {
-    condition     = alltrue([for name in keys(var.lambda.functions) : contains(["authorizer", "token-service", "sample-api", "secret-rotation"], name)])
-    error_message = "lambda.functions keys must be among authorizer, token-service, sample-api, secret-rotation."
+    condition     = alltrue([for name in keys(var.lambda.functions) : contains(["authorizer", "token-service", "sample-api", "secret-rotation", "websocket-sample"], name)])
+    error_message = "lambda.functions keys must be among authorizer, token-service, sample-api, secret-rotation, websocket-sample."
   }
 
   validation {
@@ -369,13 +369,13 @@ variable "lambda" {
 }
 
 variable "lambda_package_paths" {
-  description = "Override the deployment package of a function (keys: authorizer, token-service, sample-api, secret-rotation); by default `<module>/dist/<function>.zip`."
+  description = "Override the deployment package of a function (keys: authorizer, token-service, sample-api, secret-rotation, websocket-sample); by default `<module>/dist/<function>.zip`."
   type        = map(string)
   default     = {}
 
   validation {
-    condition     = alltrue([for name in keys(var.lambda_package_paths) : contains(["authorizer", "token-service", "sample-api", "secret-rotation"], name)])
-    error_message = "lambda_package_paths keys must be among authorizer, token-service, sample-api, secret-rotation."
+    condition     = alltrue([for name in keys(var.lambda_package_paths) : contains(["authorizer", "token-service", "sample-api", "secret-rotation", "websocket-sample"], name)])
+    error_message = "lambda_package_paths keys must be among authorizer, token-service, sample-api, secret-rotation, websocket-sample."
   }
 
   validation {
@@ -549,8 +549,8 @@ variable "websocket" {
     `route.request.querystring.token` (`wss://...?token=...`, default) or `route.request.header.NAME`;
     it is added to the authorizer's token sources. A token needs one of `scopes` (when any are
     listed) and one of `groups` (when any are listed) to connect. `stage_name` defaults to
-    `stage.name`; both throttling limits or neither. The function takes the shared `lambda`
-    settings; `package_path` overrides the `websocket-sample` package.
+    `stage.name`; both throttling limits or neither. The function is `websocket-sample` in
+    `lambda.functions` and `lambda_package_paths`, like the module's other functions.
   EOT
   type = object({
     enabled                    = optional(bool, false)
@@ -563,7 +563,6 @@ variable "websocket" {
     throttling_rate_limit      = optional(number)
     connection_ttl_seconds     = optional(number, 7200)
     table_name                 = optional(string)
-    package_path               = optional(string)
   })
   default = {}
 
@@ -598,11 +597,6 @@ variable "websocket" {
   validation {
     condition     = var.websocket.table_name == null || can(regex("^[A-Za-z0-9_.-]{3,255}$", coalesce(var.websocket.table_name, "-")))
     error_message = "websocket.table_name must be 3-255 letters, digits, '_', '.' or '-' (a DynamoDB table name), or null for <name>-ws-connections."
-  }
-
-  validation {
-    condition     = var.websocket.package_path == null || endswith(coalesce(var.websocket.package_path, "-"), ".zip")
-    error_message = "websocket.package_path must be the path of a .zip file (or null for the module's dist/websocket-sample.zip)."
   }
 
   validation {

@@ -14,7 +14,7 @@
  */
 
 /** The module's Lambda functions (keys of `lambda.functions` and `lambda_package_paths`). */
-export type JwtApiFunction = "authorizer" | "token-service" | "sample-api" | "secret-rotation";
+export type JwtApiFunction = "authorizer" | "token-service" | "sample-api" | "secret-rotation" | "websocket-sample";
 
 /** HTTP verbs of a route; ANY matches them all. */
 export type RouteMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS" | "ANY";
@@ -206,7 +206,6 @@ export interface JwtApiWebsocket {
   readonly throttling_rate_limit?: number;
   readonly connection_ttl_seconds?: number;
   readonly table_name?: string;
-  readonly package_path?: string;
 }
 
 /** Every variable of the module; see the repository README for what each does. */

@@ -503,10 +503,40 @@ run "rejects_websocket_package_that_is_not_a_zip" {
   command = plan
 
   variables {
-    websocket = { enabled = true, package_path = "./dist/websocket-sample.tar.gz" }
+    websocket            = { enabled = true }
+    lambda_package_paths = { "websocket-sample" = "./dist/websocket-sample.tar.gz" }
   }
 
-  expect_failures = [var.websocket]
+  expect_failures = [var.lambda_package_paths]
+}
+
+run "websocket_sample_takes_its_function_settings_and_package_like_the_others" {
+  command = plan
+
+  variables {
+    websocket = { enabled = true }
+    lambda = {
+      memory_size = 512
+      functions   = { "websocket-sample" = { memory_size = 1024, timeout = 20 } }
+    }
+    lambda_package_paths = {
+      authorizer         = "./test/terraform/fixtures/placeholder.zip"
+      "token-service"    = "./test/terraform/fixtures/placeholder.zip"
+      "sample-api"       = "./test/terraform/fixtures/placeholder.zip"
+      "secret-rotation"  = "./test/terraform/fixtures/placeholder.zip"
+      "websocket-sample" = "./test/terraform/fixtures/placeholder.zip"
+    }
+  }
+
+  assert {
+    condition = (
+      local.function_settings["websocket-sample"].memory_size == 1024
+      && local.function_settings["websocket-sample"].timeout == 20
+      && local.function_settings["sample-api"].memory_size == 512
+      && local.package_paths["websocket-sample"] == "./test/terraform/fixtures/placeholder.zip"
+    )
+    error_message = "The WebSocket sample must follow lambda.functions[\"websocket-sample\"] and lambda_package_paths[\"websocket-sample\"] like every other function."
+  }
 }
 
 run "rejects_websocket_that_deny_would_close" {
