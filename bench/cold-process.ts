@@ -8,8 +8,7 @@ import { mkdir, mkdtemp, readFile, readdir, symlink, writeFile } from "node:fs/p
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { build } from "esbuild";
-import { unzipSync } from "fflate";
-import { lambdaNodeBinary } from "../local/lambda-runner.ts";
+import { lambdaNodeBinary, unzipInto } from "../local/lambda-runner.ts";
 import { bundleEntry, lambdaSourceDir, repoRoot } from "../scripts/lambda-packages.ts";
 
 /** Times measured inside the child against its own `performance.timeOrigin` (process start). */
@@ -107,13 +106,7 @@ export interface UnpackedBundle {
 /** Writes a package's files into a fresh task root. */
 export async function unpackBundle(zip: Uint8Array, workspace: string, label: string): Promise<UnpackedBundle> {
   const directory = await mkdtemp(join(workspace, `${label}-`));
-  let unzippedBytes = 0;
-  for (const [path, bytes] of Object.entries(unzipSync(zip))) {
-    if (path.endsWith("/")) continue;
-    unzippedBytes += bytes.length;
-    await mkdir(dirname(join(directory, path)), { recursive: true });
-    await writeFile(join(directory, path), bytes);
-  }
+  const unzippedBytes = await unzipInto(zip, directory);
   return { entry: join(directory, "index.mjs"), unzippedBytes };
 }
 
@@ -164,7 +157,6 @@ function staticImports(source: string): string[] {
   );
 }
 
-/** Bytes of the files `index.mjs` loads before its first `await import()`: what every cold start reads and compiles. */
 /** A peer's handler (bench/cold-peers/) bundled as our packages are; returns its entry module. */
 export async function peerBuild(entry: string, workspace: string): Promise<string> {
   const outdir = await mkdtemp(join(workspace, "peer-"));
@@ -175,6 +167,7 @@ export async function peerBuild(entry: string, workspace: string): Promise<strin
   return join(outdir, entry.replace(/^.*\//, "").replace(/\.ts$/, ".mjs"));
 }
 
+/** Bytes of the files `index.mjs` loads before its first `await import()`: what every cold start reads and compiles. */
 export async function eagerBytes(entry: string): Promise<number> {
   const root = dirname(entry);
   const reached = new Set<string>();

@@ -18,13 +18,12 @@ import bcrypt from "bcryptjs";
 import { performance } from "node:perf_hooks";
 import { hashPassword } from "../lambda-src/shared/password-hash.ts";
 import type { Logger } from "../lambda-src/shared/log.ts";
-import { SigningSecret, secretsManagerReader } from "../lambda-src/shared/signing-secret.ts";
+import { newSigningKeySecret } from "../lambda-src/shared/signing-secret.ts";
 import { UsersTable } from "../lambda-src/shared/users-table.ts";
-import { createHandler, type TokenServiceHandler } from "../lambda-src/token-service/handler.ts";
-import { LockoutStore } from "../lambda-src/token-service/lockout-store.ts";
-import { RefreshTokenStore } from "../lambda-src/token-service/refresh-token-store.ts";
-import { TokenService } from "../lambda-src/token-service/token-service.ts";
-import { jwkSecret, startLoopbackAws } from "../test/support/loopback-aws.ts";
+import type { TokenServiceHandler } from "../lambda-src/token-service/handler.ts";
+import { wireTokenService } from "../lambda-src/token-service/wiring.ts";
+import { startLoopbackAws } from "../test/support/loopback-aws.ts";
+import { quantile } from "./stats.ts";
 
 const iterations = Number(process.env.ENUMERATION_ITERATIONS ?? "") || 25;
 const warmup = 3;
@@ -51,17 +50,18 @@ async function timeLogin(handler: TokenServiceHandler, username: string, passwor
   return elapsed;
 }
 
-const percentile = (samples: readonly number[], p: number): number => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
-};
+const percentile = (samples: readonly number[], p: number): number =>
+  quantile(
+    [...samples].sort((a, b) => a - b),
+    p,
+  );
 
 async function main(): Promise<void> {
   const aws = await startLoopbackAws();
   try {
     const tableName = await aws.newTable();
     const secretName = `bench-${randomBytes(4).toString("hex")}`;
-    const { arn } = aws.secrets.createSecret(secretName, jwkSecret());
+    const { arn } = aws.secrets.createSecret(secretName, newSigningKeySecret());
     process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = aws.secrets.endpoint;
     const users = new UsersTable(aws.client, tableName);
     // The stored hash and the dummy hash both use the current (production) parameters, as index.ts does.
@@ -85,9 +85,8 @@ async function main(): Promise<void> {
       },
       new Date(),
     );
-    const signing = new SigningSecret(secretsManagerReader({ secretId: arn }));
     const maxAttempts = 100;
-    const service = new TokenService({
+    const handler = wireTokenService({
       config: {
         usersTableName: tableName,
         signingSecretArn: arn,
@@ -98,15 +97,9 @@ async function main(): Promise<void> {
         lockoutMaxAttempts: maxAttempts,
         lockoutSeconds: 900,
       },
-      users,
-      families: new RefreshTokenStore(aws.client, tableName),
-      lockouts: new LockoutStore(aws.client, tableName, { maxAttempts, lockoutSeconds: 900 }),
-      signingKey: () => signing.current(),
-      dummyHash: hashPassword(randomBytes(32).toString("base64url")),
-      now: Date.now,
+      client: aws.client,
       log: quiet,
     });
-    const handler = createHandler(service, quiet);
     if (iterations + warmup >= maxAttempts) throw new Error(`at most ${maxAttempts - warmup - 1} iterations`);
 
     const unknown: number[] = [];

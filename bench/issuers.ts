@@ -5,7 +5,7 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { SignJWT, type CryptoKey } from "jose";
-import { importHmacKey, keyBytesFromSecret } from "../lambda-src/shared/signing-secret.ts";
+import { importHmacKey, keyBytesFromSecret, newSigningKeySecret } from "../lambda-src/shared/signing-secret.ts";
 import { startJwksServer, type JwksServer } from "../local/jwks-server.ts";
 import { startSecretsManagerServer, type SecretsManagerServer } from "../local/secrets-manager-server.ts";
 import { encodeJson, nowSeconds } from "../test/support/tokens.ts";
@@ -49,7 +49,7 @@ export async function startBenchIssuers(): Promise<BenchIssuers> {
     startSecretsManagerServer(),
   ]);
   const secretName = `bench-signing-${randomBytes(4).toString("hex")}`;
-  const secretString = JSON.stringify({ kty: "oct", k: randomBytes(32).toString("base64url") });
+  const secretString = newSigningKeySecret();
   const { versionId } = secrets.createSecret(secretName, secretString);
   if (versionId === undefined) throw new Error("the loopback Secrets Manager stored no version");
   const hmacBytes = keyBytesFromSecret(secretString);

@@ -9,11 +9,11 @@ import { join } from "node:path";
 import { generatePassword } from "../local/demo-users.ts";
 import type { LambdaInvoker } from "../local/lambda-runner.ts";
 import { startLocalRun } from "../local/local-run.ts";
-import { generateSigningSecret } from "../local/local-services.ts";
 import { repoRoot } from "../scripts/lambda-packages.ts";
 import { removeStage, stageWorkspace } from "../test/support/terraform.ts";
 import type { SectionResult, Table, TargetCheck } from "./report.ts";
 import { formatNumber, formatRatio, summarize } from "./stats.ts";
+import { newSigningKeySecret } from "../lambda-src/shared/signing-secret.ts";
 
 export interface LoadPlan {
   /** Seconds per round and path. */
@@ -116,7 +116,7 @@ export async function runLocalGateway(plan: LoadPlan, progress: (line: string) =
     const run = await startLocalRun({
       rootDir: join(stage, "examples", "hs256"),
       port: 0,
-      signingSecret: generateSigningSecret(),
+      signingSecret: newSigningKeySecret(),
       demoUser: { username: "bench", password },
       log: () => undefined,
       functionLog: () => undefined,

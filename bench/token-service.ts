@@ -7,11 +7,12 @@ import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { currentScryptParameters, hashPassword, verifyPassword } from "../lambda-src/shared/password-hash.ts";
 import { UsersTable } from "../lambda-src/shared/users-table.ts";
 import type { TokenServiceHandler } from "../lambda-src/token-service/handler.ts";
-import { jwkSecret, startLoopbackAws } from "../test/support/loopback-aws.ts";
+import { startLoopbackAws } from "../test/support/loopback-aws.ts";
 import { sampleInterleaved, type SamplingPlan } from "./harness.ts";
 import { audience, hsIssuer } from "./issuers.ts";
 import type { SectionResult, TargetCheck } from "./report.ts";
 import { formatNumber, formatRatio, summarize, type Summary } from "./stats.ts";
+import { newSigningKeySecret } from "../lambda-src/shared/signing-secret.ts";
 
 export interface TokenServicePlans {
   readonly login: SamplingPlan;
@@ -70,7 +71,7 @@ export async function runTokenService(
   try {
     const table = await aws.newTable();
     const secretName = `bench-token-service-${table}`;
-    aws.secrets.createSecret(secretName, jwkSecret());
+    aws.secrets.createSecret(secretName, newSigningKeySecret());
     Object.assign(process.env, {
       AWS_ENDPOINT_URL_DYNAMODB: aws.dynamo.endpoint,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.secrets.endpoint,

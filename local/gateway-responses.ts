@@ -8,7 +8,7 @@
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-gatewayResponse-definition.html
  */
 
-export const gatewayResponseDefaults = {
+const gatewayResponseDefaults = {
   ACCESS_DENIED: { status: 403, errorType: "AccessDeniedException" },
   AUTHORIZER_CONFIGURATION_ERROR: { status: 500, errorType: "AuthorizerConfigurationException" },
   AUTHORIZER_FAILURE: { status: 500, errorType: "AuthorizerFailureException" },

@@ -63,7 +63,7 @@ export interface IdentityRequest {
 }
 
 /** A single-valued read takes the last value, as API Gateway does for `headers`/`queryStringParameters`. */
-export function identityValue(source: IdentitySource, request: IdentityRequest): string | undefined {
+function identityValue(source: IdentitySource, request: IdentityRequest): string | undefined {
   switch (source.kind) {
     case "header":
       return request.headers[source.name.toLowerCase()]?.at(-1);

@@ -11,19 +11,10 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from "jose";
+import { asymmetricAlgorithms } from "../lambda-src/authorizer/config.ts";
 
-export const signingAlgorithms = [
-  "RS256",
-  "RS384",
-  "RS512",
-  "PS256",
-  "PS384",
-  "PS512",
-  "ES256",
-  "ES384",
-  "ES512",
-  "EdDSA",
-] as const;
+/** Every algorithm the authorizer can be pinned to, so the local issuer can sign for each. */
+export const signingAlgorithms = asymmetricAlgorithms;
 export type SigningAlgorithm = (typeof signingAlgorithms)[number];
 
 export type JwksFault =
@@ -84,9 +75,9 @@ export interface JwksServer {
 }
 
 const keyOptions = (alg: SigningAlgorithm): { extractable: true; crv?: string } =>
-  alg === "EdDSA" ? { extractable: true, crv: "Ed25519" } : { extractable: true };
+  alg === "EdDSA" || alg === "Ed25519" ? { extractable: true, crv: "Ed25519" } : { extractable: true };
 
-export async function generateIssuerKey(alg: SigningAlgorithm, kid: string = randomUUID()): Promise<IssuerKey> {
+async function generateIssuerKey(alg: SigningAlgorithm, kid: string = randomUUID()): Promise<IssuerKey> {
   const { privateKey, publicKey } = await generateKeyPair(alg, keyOptions(alg));
   const publicJwk: JWK = { ...(await exportJWK(publicKey)), kid, alg, use: "sig" };
   return { kid, alg, privateKey, publicKey, publicJwk };

@@ -49,15 +49,18 @@ export class PackageMismatchError extends Error {
   }
 }
 
-/** Writes a zip's entries below `dir`, refusing entries that would land outside it. */
-async function unzipInto(bytes: Uint8Array, dir: string): Promise<void> {
+/** Writes a zip's entries below `dir`, refusing entries that would land outside it; resolves the bytes written. */
+export async function unzipInto(bytes: Uint8Array, dir: string): Promise<number> {
+  let written = 0;
   for (const [name, contents] of Object.entries(unzipSync(bytes))) {
     if (name.endsWith("/")) continue;
     const target = join(dir, name);
     if (!target.startsWith(dir + "/")) throw new Error(`zip entry ${name} escapes the task root`);
     await mkdir(dirname(target), { recursive: true });
     await writeFile(target, contents);
+    written += contents.length;
   }
+  return written;
 }
 
 class FunctionProcess {

@@ -3,7 +3,6 @@
  * Secrets Manager secrets holding the signing secret. Returns the environment variables that point
  * the SDK at them and the rewrites that turn planned identifiers into local ones.
  */
-import { randomBytes } from "node:crypto";
 import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
 import { startDynamoDbServer } from "./dynamodb-server.ts";
 import type { ApiModel, TableModel } from "./plan-model.ts";
@@ -13,11 +12,6 @@ export const localRegion = "us-east-1";
 /** The account the local Secrets Manager writes into its ARNs. */
 export const localAccountId = "000000000000";
 export const localCredentials = { accessKeyId: "local", secretAccessKey: "local" } as const;
-
-/** A fresh HS256 key in the format the rotation Lambda writes (docs/lambda-configuration.md). */
-export function generateSigningSecret(): string {
-  return JSON.stringify({ kty: "oct", k: randomBytes(32).toString("base64url") });
-}
 
 /** The table as planned: keys, attribute types and global secondary indexes. */
 export function createTableInput(table: TableModel): CreateTableCommandInput {

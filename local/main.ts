@@ -13,7 +13,7 @@ import { curlLines } from "./curl-lines.ts";
 import { startLocalRun } from "./local-run.ts";
 import { initiateAuthCurl } from "./cognito-services.ts";
 import { generatePassword } from "./demo-users.ts";
-import { generateSigningSecret } from "./local-services.ts";
+import { newSigningKeySecret } from "../lambda-src/shared/signing-secret.ts";
 
 interface CliOptions {
   readonly example: string;
@@ -86,7 +86,7 @@ async function main(): Promise<void> {
 
   const signingSecret =
     options.signingSecretFile === undefined
-      ? generateSigningSecret()
+      ? newSigningKeySecret()
       : (await readFile(options.signingSecretFile, "utf8")).trim();
   const password =
     options.passwordFile === undefined

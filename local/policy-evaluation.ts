@@ -19,18 +19,31 @@ export interface PolicyDocument {
   readonly statements: readonly PolicyStatement[];
 }
 
+const compiledPatterns = new Map<string, RegExp>();
+const maxCompiledPatterns = 1_000;
+
 /**
  * IAM wildcards: `*` matches any run of characters (slashes included, so `.../GET/*` covers
  * nested paths) and `?` exactly one. Resources compare case-sensitively.
  */
 export function matchesIamPattern(pattern: string, value: string, ignoreCase = false): boolean {
-  const source = pattern
-    .split("")
-    .map((character) =>
-      character === "*" ? ".*" : character === "?" ? "." : character.replace(/[.+^${}()|[\]\\]/g, "\\$&"),
-    )
-    .join("");
-  return new RegExp(`^${source}$`, ignoreCase ? "is" : "s").test(value);
+  const flags = ignoreCase ? "is" : "s";
+  const key = `${flags}:${pattern}`;
+  let compiled = compiledPatterns.get(key);
+  if (compiled === undefined) {
+    const source = pattern
+      .split("")
+      .map((character) =>
+        character === "*" ? ".*" : character === "?" ? "." : character.replace(/[.+^${}()|[\]\\]/g, "\\$&"),
+      )
+      .join("");
+    compiled = new RegExp(`^${source}$`, flags);
+    // Policies repeat (API Gateway caches them per token), so their patterns do; a bound keeps a
+    // misbehaving authorizer from growing the map without end.
+    if (compiledPatterns.size >= maxCompiledPatterns) compiledPatterns.clear();
+    compiledPatterns.set(key, compiled);
+  }
+  return compiled.test(value);
 }
 
 /** Action names are case-insensitive in IAM; only execute-api:Invoke is asked for here. */

@@ -31,7 +31,7 @@ export interface LambdaPackage {
   readonly files: readonly string[];
 }
 
-export async function listFunctions(): Promise<string[]> {
+async function listFunctions(): Promise<string[]> {
   const entries = await readdir(lambdaSourceDir, { withFileTypes: true });
   const names: string[] = [];
   for (const entry of entries) {

@@ -79,10 +79,10 @@ export interface AuthorizerConfig {
 }
 
 /** https://developers.google.com/identity/gsi/web/guides/verify-google-id-token */
-export const googleIssuers = ["https://accounts.google.com", "accounts.google.com"];
-export const googleJwksUri = "https://www.googleapis.com/oauth2/v3/certs";
+const googleIssuers = ["https://accounts.google.com", "accounts.google.com"];
+const googleJwksUri = "https://www.googleapis.com/oauth2/v3/certs";
 /** Context keys the authorizer always sets; a configured claim may not overwrite them. */
-export const reservedContextKeys = ["sub", "iss", "scopes", "groups"];
+const reservedContextKeys = ["sub", "iss", "scopes", "groups"];
 
 const text = z.string().check(z.trim(), z.minLength(1, "must not be empty"));
 const textList = z.array(text);

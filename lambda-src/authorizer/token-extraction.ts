@@ -35,7 +35,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** The event type, told apart by the methodArn: a WebSocket route key has no verb. */
-export function eventTypeOf(event: Record<string, unknown>, methodArn: MethodArn): EventType | undefined {
+function eventTypeOf(event: Record<string, unknown>, methodArn: MethodArn): EventType | undefined {
   if (event.type === "TOKEN") return "TOKEN";
   if (event.type !== "REQUEST") return undefined;
   return methodArn.resource.startsWith("$") ? "WEBSOCKET" : "REQUEST";

@@ -4,7 +4,6 @@
  * The key is made here, inside AWS, and never passes through Terraform. Each step is idempotent:
  * Secrets Manager retries a failed step with the same token, and a retry finds its work done.
  */
-import { randomBytes } from "node:crypto";
 import {
   DescribeSecretCommand,
   GetSecretValueCommand,
@@ -14,14 +13,9 @@ import {
   type SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
 import type { Logger } from "../shared/log.ts";
-import { importHmacKey, keyBytesFromSecret, minimumKeyBytes } from "../shared/signing-secret.ts";
+import { importHmacKey, keyBytesFromSecret, newSigningKeySecret } from "../shared/signing-secret.ts";
 import { RotationRefusedError } from "./errors.ts";
 import type { RotationEvent } from "./rotation-event.ts";
-
-/** A new signing key as the oct JWK docs/lambda-configuration.md specifies. */
-export function newSigningKeySecret(): string {
-  return JSON.stringify({ kty: "oct", k: randomBytes(minimumKeyBytes).toString("base64url") });
-}
 
 export async function rotate(client: SecretsManagerClient, event: RotationEvent, log: Logger): Promise<void> {
   const { secretId, token, step } = event;

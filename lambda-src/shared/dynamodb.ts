@@ -33,6 +33,20 @@ export function isConditionalCheckFailed(error: unknown): boolean {
   return error instanceof Error && error.name === "ConditionalCheckFailedException";
 }
 
+/**
+ * Runs one conditional write: resolves true when it was applied, false when its condition did
+ * not hold (an answer the caller decides on), and throws a DependencyError for any other failure.
+ */
+export async function conditionalWrite(operation: string, write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return false;
+    throw dependencyError(operation, error);
+  }
+}
+
 export function dependencyError(operation: string, error: unknown): DependencyError {
   const name = error instanceof Error ? error.name : "UnknownError";
   return new DependencyError(`DynamoDB ${operation} failed: ${name}`, { cause: error });

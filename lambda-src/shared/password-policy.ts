@@ -6,7 +6,7 @@
  */
 import { WeakPasswordError } from "./errors.ts";
 
-export const minimumPasswordLength = 15;
+const minimumPasswordLength = 15;
 /** Also the longest password the token endpoint reads, so every accepted password can log in. */
 export const maximumPasswordLength = 1024;
 

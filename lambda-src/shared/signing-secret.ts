@@ -8,6 +8,7 @@
  * a plain string of at least 32 bytes. Anything shorter is refused: jose accepts HMAC keys of any
  * length, and RFC 7518 §3.2 requires a key at least as long as the hash output.
  */
+import { randomBytes } from "node:crypto";
 import type * as SecretsManagerSdk from "@aws-sdk/client-secrets-manager";
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { CryptoKey } from "jose";
@@ -47,6 +48,14 @@ interface Snapshot {
    */
   previous: Promise<SigningKey | undefined> | undefined;
   readonly fetchedAt: number;
+}
+
+/**
+ * A new signing key in the format above: an oct JWK of {@link minimumKeyBytes} random bytes. The
+ * rotation Lambda writes it in AWS; the local run, tests and benchmarks make theirs with it too.
+ */
+export function newSigningKeySecret(): string {
+  return JSON.stringify({ kty: "oct", k: randomBytes(minimumKeyBytes).toString("base64url") });
 }
 
 /** Decodes a secret value to key bytes, refusing anything below {@link minimumKeyBytes}. */

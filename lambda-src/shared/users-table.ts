@@ -4,13 +4,13 @@
  * table carry a `#` prefix that no username can contain.
  */
 import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { dependencyError, isConditionalCheckFailed } from "./dynamodb.ts";
+import { conditionalWrite, dependencyError } from "./dynamodb.ts";
 import { InvalidUserFieldError, UserExistsError, UserNotFoundError } from "./errors.ts";
 
 export const usernamePattern = /^[A-Za-z0-9._@+-]{1,128}$/;
 /** Scope tokens as RFC 6749 §3.3 defines them: printable ASCII without space, `"` or `\`. */
-export const scopePattern = /^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/;
-export const groupPattern = /^[^\s,]{1,128}$/;
+const scopePattern = /^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/;
+const groupPattern = /^[^\s,]{1,128}$/;
 
 export interface UserRecord {
   readonly username: string;
@@ -70,8 +70,8 @@ export class UsersTable {
 
   async createUser(user: UserRecord, now: Date): Promise<void> {
     assertUserFields(user);
-    try {
-      await this.#client.send(
+    const created = await conditionalWrite("PutItem", () =>
+      this.#client.send(
         new PutCommand({
           TableName: this.#tableName,
           Item: {
@@ -85,11 +85,9 @@ export class UsersTable {
           },
           ConditionExpression: "attribute_not_exists(user_id)",
         }),
-      );
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) throw new UserExistsError(`user ${user.username} already exists`);
-      throw dependencyError("PutItem", error);
-    }
+      ),
+    );
+    if (!created) throw new UserExistsError(`user ${user.username} already exists`);
   }
 
   /**
@@ -153,8 +151,8 @@ export class UsersTable {
     extraCondition: string,
     conditionMayFail: boolean,
   ): Promise<boolean> {
-    try {
-      await this.#client.send(
+    const updated = await conditionalWrite("UpdateItem", () =>
+      this.#client.send(
         new UpdateCommand({
           TableName: this.#tableName,
           Key: { user_id: username },
@@ -162,12 +160,9 @@ export class UsersTable {
           ConditionExpression: `attribute_exists(user_id)${extraCondition}`,
           ExpressionAttributeValues: values,
         }),
-      );
-      return true;
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw dependencyError("UpdateItem", error);
-      if (conditionMayFail) return false;
-      throw new UserNotFoundError(`user ${username} does not exist`);
-    }
+      ),
+    );
+    if (updated || conditionMayFail) return updated;
+    throw new UserNotFoundError(`user ${username} does not exist`);
   }
 }

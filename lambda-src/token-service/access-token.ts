@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
 import type { SigningKey } from "../shared/signing-secret.ts";
 
-export const accessTokenType = "at+jwt";
+const accessTokenType = "at+jwt";
 
 export interface AccessTokenClaims {
   readonly issuer: string;

@@ -1,6 +1,6 @@
 /** The token service's environment (docs/lambda-configuration.md § Token service), read once per cold start. */
 import * as z from "zod/mini";
-import { ConfigurationError } from "../shared/errors.ts";
+import { envInteger as integer, envText as text, parseEnvironment } from "../shared/environment.ts";
 
 export interface TokenServiceConfig {
   readonly usersTableName: string;
@@ -12,19 +12,6 @@ export interface TokenServiceConfig {
   readonly lockoutMaxAttempts: number;
   readonly lockoutSeconds: number;
 }
-
-const text = z.string("required").check(z.trim(), z.minLength(1, "must not be empty"));
-
-const integer = (min: number, max: number, fallback: number) => {
-  const expected = `must be an integer ${min}..${max}`;
-  return z.pipe(
-    z.optional(z.string().check(z.regex(/^\d{1,10}$/, expected))),
-    z.pipe(
-      z.transform((value: string | undefined) => (value === undefined ? fallback : Number(value))),
-      z.number().check(z.gte(min, expected), z.lte(max, expected)),
-    ),
-  );
-};
 
 const environment = z.object({
   USERS_TABLE_NAME: text,
@@ -38,12 +25,7 @@ const environment = z.object({
 });
 
 export function parseConfig(env: Record<string, string | undefined>): TokenServiceConfig {
-  const result = environment.safeParse(env);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
-    throw new ConfigurationError(`invalid token service configuration: ${problems.join("; ")}`);
-  }
-  const variables = result.data;
+  const variables = parseEnvironment(environment, env, "token service");
   return {
     usersTableName: variables.USERS_TABLE_NAME,
     signingSecretArn: variables.SIGNING_SECRET_ARN,

@@ -4,11 +4,11 @@
  * lost race is re-decided from a fresh read, a bounded number of times.
  */
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { dependencyError, isConditionalCheckFailed } from "../shared/dynamodb.ts";
+import { conditionalWrite, dependencyError } from "../shared/dynamodb.ts";
 import { DependencyError } from "../shared/errors.ts";
 import { decideAttempt, type LockoutPolicy, type LockoutState } from "./lockout-policy.ts";
 
-export const lockoutKeyPrefix = "lockout#";
+const lockoutKeyPrefix = "lockout#";
 
 export type Reservation = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterSeconds: number };
 
@@ -31,8 +31,8 @@ export class LockoutStore {
     const expiresAt = now + this.#policy.lockoutSeconds;
     for (let race = 0; race < maxRaces; race++) {
       // The common cases (no item, or a live count below the limit) take this one write.
-      const counted = await this.#conditionalWrite("UpdateItem", (client) =>
-        client.send(
+      const counted = await conditionalWrite("UpdateItem", () =>
+        this.#client.send(
           new UpdateCommand({
             TableName: this.#tableName,
             Key: key,
@@ -56,8 +56,8 @@ export class LockoutStore {
       if (decision.kind === "count" || state === undefined) continue;
       // An expired count that TTL has not deleted yet: replace it, unless another attempt just did.
       const seen = state.expiresAt;
-      const restarted = await this.#conditionalWrite("PutItem", (client) =>
-        client.send(
+      const restarted = await conditionalWrite("PutItem", () =>
+        this.#client.send(
           new PutCommand({
             TableName: this.#tableName,
             Item: { ...key, failures: 1, expires_at: expiresAt },
@@ -73,8 +73,9 @@ export class LockoutStore {
 
   /** A successful login: the count starts from zero again. */
   async clear(username: string): Promise<void> {
-    try {
-      await this.#client.send(
+    // A user with no count has nothing to clear: a failed condition is the expected answer.
+    await conditionalWrite("UpdateItem", () =>
+      this.#client.send(
         new UpdateCommand({
           TableName: this.#tableName,
           Key: { user_id: lockoutKeyPrefix + username },
@@ -82,10 +83,8 @@ export class LockoutStore {
           ConditionExpression: "attribute_exists(user_id)",
           ExpressionAttributeValues: { ":zero": 0 },
         }),
-      );
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw dependencyError("UpdateItem", error);
-    }
+      ),
+    );
   }
 
   async #read(key: Record<string, string>): Promise<LockoutState | undefined> {
@@ -99,19 +98,6 @@ export class LockoutStore {
       return { failures, expiresAt };
     } catch (error) {
       throw dependencyError("GetItem", error);
-    }
-  }
-
-  async #conditionalWrite(
-    operation: string,
-    write: (client: DynamoDBDocumentClient) => Promise<unknown>,
-  ): Promise<boolean> {
-    try {
-      await write(this.#client);
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw dependencyError(operation, error);
     }
   }
 }

@@ -13,9 +13,10 @@
  * the write succeeded, and must not be taken for a replayed token.
  */
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { dependencyError, isConditionalCheckFailed } from "../shared/dynamodb.ts";
+import { conditionalWrite, dependencyError } from "../shared/dynamodb.ts";
+import { DependencyError } from "../shared/errors.ts";
 
-export const familyKeyPrefix = "family#";
+const familyKeyPrefix = "family#";
 
 export interface RefreshFamily {
   readonly familyId: string;
@@ -58,8 +59,8 @@ export class RefreshTokenStore {
   }
 
   async create(family: Omit<RefreshFamily, "revoked">): Promise<void> {
-    try {
-      await this.#client.send(
+    const created = await conditionalWrite("PutItem", () =>
+      this.#client.send(
         new PutCommand({
           TableName: this.#tableName,
           Item: {
@@ -70,10 +71,10 @@ export class RefreshTokenStore {
           },
           ConditionExpression: "attribute_not_exists(user_id)",
         }),
-      );
-    } catch (error) {
-      if (isConditionalCheckFailed(error) && (await this.#holds(family.familyId, family.currentHash))) return;
-      throw dependencyError("PutItem", error);
+      ),
+    );
+    if (!created && !(await this.#holds(family.familyId, family.currentHash))) {
+      throw new DependencyError("DynamoDB PutItem found the new refresh-token family already taken");
     }
   }
 
@@ -88,8 +89,8 @@ export class RefreshTokenStore {
     nextExpiresAt: number,
     now: number,
   ): Promise<boolean> {
-    try {
-      await this.#client.send(
+    const rotated = await conditionalWrite("UpdateItem", () =>
+      this.#client.send(
         new UpdateCommand({
           TableName: this.#tableName,
           Key: { user_id: familyKeyPrefix + familyId },
@@ -102,12 +103,9 @@ export class RefreshTokenStore {
             ":now": now,
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return this.#holds(familyId, nextHash);
-      throw dependencyError("UpdateItem", error);
-    }
+      ),
+    );
+    return rotated || this.#holds(familyId, nextHash);
   }
 
   /** Whether the family, unrevoked, has `hash` as its current token: an earlier attempt of this write landed. */
@@ -121,8 +119,8 @@ export class RefreshTokenStore {
    * family has expired anyway. A family that does not exist is left absent.
    */
   async revoke(familyId: string, now: number): Promise<void> {
-    try {
-      await this.#client.send(
+    await conditionalWrite("UpdateItem", () =>
+      this.#client.send(
         new UpdateCommand({
           TableName: this.#tableName,
           Key: { user_id: familyKeyPrefix + familyId },
@@ -130,10 +128,7 @@ export class RefreshTokenStore {
           ConditionExpression: "attribute_exists(user_id)",
           ExpressionAttributeValues: { ":now": now },
         }),
-      );
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return;
-      throw dependencyError("UpdateItem", error);
-    }
+      ),
+    );
   }
 }

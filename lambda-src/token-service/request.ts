@@ -48,7 +48,7 @@ interface Body {
   readonly fields: ReadonlyMap<string, unknown>;
 }
 
-export function endpointOf(event: ProxyEvent): Endpoint {
+function endpointOf(event: ProxyEvent): Endpoint {
   const endpoint = typeof event.resource === "string" ? endpoints[event.resource] : undefined;
   if (endpoint === undefined) throw new UnknownResourceError("no such resource");
   return endpoint;

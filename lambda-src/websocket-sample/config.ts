@@ -1,6 +1,6 @@
 /** The WebSocket sample's environment (docs/lambda-configuration.md § WebSocket sample), read once per cold start. */
 import * as z from "zod/mini";
-import { ConfigurationError } from "../shared/errors.ts";
+import { envInteger as integer, envText as text, parseEnvironment } from "../shared/environment.ts";
 
 export interface WebSocketSampleConfig {
   readonly connectionsTableName: string;
@@ -14,20 +14,7 @@ export interface WebSocketSampleConfig {
  * never expire while its connection lives:
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-execution-service-websocket-limits-table.html
  */
-export const maxConnectionSeconds = 7_200;
-
-const text = z.string("required").check(z.trim(), z.minLength(1, "must not be empty"));
-
-const integer = (min: number, max: number, fallback: number) => {
-  const expected = `must be an integer ${min}..${max}`;
-  return z.pipe(
-    z.optional(z.string().check(z.regex(/^\d{1,10}$/, expected))),
-    z.pipe(
-      z.transform((value: string | undefined) => (value === undefined ? fallback : Number(value))),
-      z.number().check(z.gte(min, expected), z.lte(max, expected)),
-    ),
-  );
-};
+const maxConnectionSeconds = 7_200;
 
 // http: only to loopback, for the local run and tests; AWS endpoints are always https.
 const endpointPattern =
@@ -44,12 +31,7 @@ const environment = z.object({
 });
 
 export function parseConfig(env: Readonly<Record<string, string | undefined>>): WebSocketSampleConfig {
-  const result = environment.safeParse(env);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
-    throw new ConfigurationError(`invalid websocket-sample configuration: ${problems.join("; ")}`);
-  }
-  const variables = result.data;
+  const variables = parseEnvironment(environment, env, "websocket-sample");
   return {
     connectionsTableName: variables.CONNECTIONS_TABLE_NAME,
     connectionTtlSeconds: variables.CONNECTION_TTL_SECONDS,

@@ -20,6 +20,7 @@ import {
   unsignedToken,
   withSignature,
 } from "../support/tokens.ts";
+import { newSigningKeySecret } from "../../lambda-src/shared/signing-secret.ts";
 
 const hsIssuer = "https://auth.example.test";
 
@@ -48,7 +49,7 @@ describe("attack tokens", () => {
     process.env.AWS_ACCESS_KEY_ID = "test";
     process.env.AWS_SECRET_ACCESS_KEY = "test";
     secretName = `attack-${randomBytes(4).toString("hex")}`;
-    secrets.createSecret(secretName, JSON.stringify({ kty: "oct", k: randomBytes(32).toString("base64url") }));
+    secrets.createSecret(secretName, newSigningKeySecret());
     [rsa, ec] = await Promise.all([startJwksServer(), startJwksServer({ algorithms: ["ES256"] })]);
     handler = bootstrap(
       {

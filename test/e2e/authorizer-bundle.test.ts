@@ -11,7 +11,7 @@ import { join, posix } from "node:path";
 import { unzipSync } from "fflate";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { importHmacKey, keyBytesFromSecret } from "../../lambda-src/shared/signing-secret.ts";
+import { importHmacKey, keyBytesFromSecret, newSigningKeySecret } from "../../lambda-src/shared/signing-secret.ts";
 import { startJwksServer, type JwksServer } from "../../local/jwks-server.ts";
 import { startSecretsManagerServer, type SecretsManagerServer } from "../../local/secrets-manager-server.ts";
 import { buildPackage } from "../../scripts/lambda-packages.ts";
@@ -100,7 +100,7 @@ describe("the packaged authorizer", () => {
     // Prepare
     const directory = await unpack(() => true);
     const name = `bundle-${randomBytes(4).toString("hex")}`;
-    const secret = JSON.stringify({ kty: "oct", k: randomBytes(32).toString("base64url") });
+    const secret = newSigningKeySecret();
     const { versionId } = secrets.createSecret(name, secret);
     const env = {
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootstrap } from "../../lambda-src/authorizer/bootstrap.ts";
-import { SigningSecret, secretsManagerReader } from "../../lambda-src/shared/signing-secret.ts";
+import { SigningSecret, secretsManagerReader, newSigningKeySecret } from "../../lambda-src/shared/signing-secret.ts";
 import {
   createPool,
   createUser,
@@ -28,7 +28,6 @@ import {
 } from "../support/authorizer-events.ts";
 import { nowSeconds } from "../support/tokens.ts";
 
-const jwkSecret = (): string => JSON.stringify({ kty: "oct", k: randomBytes(32).toString("base64url") });
 const hsIssuer = "https://auth.example.test";
 const googleIssuer = "https://accounts.google.com";
 
@@ -62,7 +61,7 @@ describe("authorizer over loopback issuers", () => {
     process.env.AWS_ACCESS_KEY_ID = "test";
     process.env.AWS_SECRET_ACCESS_KEY = "test";
     secretName = `signing-${randomBytes(4).toString("hex")}`;
-    secrets.createSecret(secretName, jwkSecret());
+    secrets.createSecret(secretName, newSigningKeySecret());
     [rsa, ec, ed, google, cognito] = await Promise.all([
       startJwksServer({ algorithms: ["RS256", "PS256"] }),
       startJwksServer({ algorithms: ["ES256"] }),
@@ -242,10 +241,10 @@ describe("authorizer over loopback issuers", () => {
     // Prepare
     const handler = bootstrap(environment(), { write: () => undefined });
     const oldest = await hsToken();
-    secrets.rotate(secretName, jwkSecret());
+    secrets.rotate(secretName, newSigningKeySecret());
     const previous = await hsToken();
     const previousWithoutKid = await hsTokenWithHeader({ alg: "HS256", typ: "at+jwt" });
-    secrets.rotate(secretName, jwkSecret());
+    secrets.rotate(secretName, newSigningKeySecret());
     const current = await hsToken();
 
     // Act

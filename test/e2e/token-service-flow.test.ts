@@ -7,10 +7,10 @@ import bcrypt from "bcryptjs";
 import { decodeProtectedHeader, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "../../lambda-src/shared/password-hash.ts";
-import { importHmacKey, keyBytesFromSecret } from "../../lambda-src/shared/signing-secret.ts";
+import { importHmacKey, keyBytesFromSecret, newSigningKeySecret } from "../../lambda-src/shared/signing-secret.ts";
 import { UsersTable } from "../../lambda-src/shared/users-table.ts";
 import type { TokenServiceHandler } from "../../lambda-src/token-service/handler.ts";
-import { jwkSecret, startLoopbackAws, type LoopbackAws } from "../support/loopback-aws.ts";
+import { startLoopbackAws, type LoopbackAws } from "../support/loopback-aws.ts";
 
 const issuer = "https://issuer.example.test";
 const audience = "jwt-api";
@@ -83,7 +83,7 @@ describe("before the first rotation", () => {
 
 describe("once the signing key is rotated in", () => {
   beforeAll(() => {
-    signingSecret = jwkSecret();
+    signingSecret = newSigningKeySecret();
     aws.secrets.rotate(secretName, signingSecret);
   });
 
@@ -230,7 +230,7 @@ describe("once the signing key is rotated in", () => {
   it("keeps signing with its cached key right after a rotation (the authorizer accepts AWSPREVIOUS)", async () => {
     // Prepare
     const before = decodeProtectedHeader(String((await login("alice")).json.access_token)).kid;
-    aws.secrets.rotate(secretName, jwkSecret());
+    aws.secrets.rotate(secretName, newSigningKeySecret());
 
     // Act
     const cached = decodeProtectedHeader(String((await login("alice")).json.access_token)).kid;

@@ -8,7 +8,8 @@ import { bootstrap } from "../../lambda-src/authorizer/bootstrap.ts";
 import { hashPassword } from "../../lambda-src/shared/password-hash.ts";
 import { UsersTable } from "../../lambda-src/shared/users-table.ts";
 import type { TokenServiceHandler } from "../../lambda-src/token-service/handler.ts";
-import { jwkSecret, startLoopbackAws, type LoopbackAws } from "../support/loopback-aws.ts";
+import { startLoopbackAws, type LoopbackAws } from "../support/loopback-aws.ts";
+import { newSigningKeySecret } from "../../lambda-src/shared/signing-secret.ts";
 
 const issuer = "https://auth.example.test";
 const audience = "orders-api";
@@ -49,7 +50,7 @@ const authorize = (token: string) => {
 beforeAll(async () => {
   aws = await startLoopbackAws();
   const tableName = await aws.newTable();
-  const { arn } = aws.secrets.createSecret(`signing-${tableName}`, jwkSecret());
+  const { arn } = aws.secrets.createSecret(`signing-${tableName}`, newSigningKeySecret());
   secretArn = arn;
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_DYNAMODB: aws.dynamo.endpoint,
@@ -92,7 +93,7 @@ describe("a token from /auth/token at the hs256 issuer", () => {
     const token = await issueToken();
 
     // Act
-    aws.secrets.rotate(secretArn, jwkSecret());
+    aws.secrets.rotate(secretArn, newSigningKeySecret());
     const decision = authorize(token);
 
     // Assess
@@ -104,8 +105,8 @@ describe("a token from /auth/token at the hs256 issuer", () => {
     const token = await issueToken();
 
     // Act
-    aws.secrets.rotate(secretArn, jwkSecret());
-    aws.secrets.rotate(secretArn, jwkSecret());
+    aws.secrets.rotate(secretArn, newSigningKeySecret());
+    aws.secrets.rotate(secretArn, newSigningKeySecret());
     const decision = authorize(token);
 
     // Assess

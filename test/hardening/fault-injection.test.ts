@@ -15,7 +15,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { AuthorizerHandler } from "../../lambda-src/authorizer/authorizer.ts";
 import { bootstrap } from "../../lambda-src/authorizer/bootstrap.ts";
-import { importHmacKey } from "../../lambda-src/shared/signing-secret.ts";
+import { importHmacKey, newSigningKeySecret } from "../../lambda-src/shared/signing-secret.ts";
 import { startJwksServer, type JwksFault, type JwksServer } from "../../local/jwks-server.ts";
 import {
   startSecretsManagerServer,
@@ -23,7 +23,6 @@ import {
   type SecretsManagerServer,
 } from "../../local/secrets-manager-server.ts";
 import { gatewayStatus, tokenEvent, type GatewayStatus } from "../support/authorizer-events.ts";
-import { jwkSecret } from "../support/loopback-aws.ts";
 import {
   SecretRegistry,
   startLogCapture,
@@ -234,7 +233,7 @@ describe("fault injection on the authorizer's dependencies", () => {
       sign: (sub: string) => Promise<string>;
     } => {
       const name = `faults-${randomBytes(4).toString("hex")}`;
-      const secretString = jwkSecret();
+      const secretString = newSigningKeySecret();
       registry.addSigningSecret(secretString);
       const { versionId } = secrets.createSecret(name, secretString);
       const handler = bootstrap(
@@ -317,7 +316,7 @@ describe("fault injection on the authorizer's dependencies", () => {
       // Prepare
       const { handler, name, sign } = hsSetup();
       const warm = await decide(handler, await sign("warm-user"));
-      const rotatedSecret = jwkSecret();
+      const rotatedSecret = newSigningKeySecret();
       registry.addSigningSecret(rotatedSecret);
       const rotatedVersion = secrets.rotate(name, rotatedSecret);
       secrets.setPersistentFault({ kind: "status", status: 400, type: "ThrottlingException" });

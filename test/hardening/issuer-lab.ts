@@ -128,6 +128,7 @@ const families: Record<SigningAlgorithm | "HS256", KeyFamily> = {
   ES384: "ec",
   ES512: "ec",
   EdDSA: "okp",
+  Ed25519: "okp",
 };
 
 export interface IssuerLabOptions {

@@ -4,19 +4,16 @@
  * parameters for the seeded users and the dummy hash (so fuzzing does not spend seconds per login),
  * and an optional short DynamoDB request timeout (so timeout faults answer in well under a second).
  */
-import { randomBytes } from "node:crypto";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { createDocumentClient } from "../../lambda-src/shared/dynamodb.ts";
 import { consoleLogger } from "../../lambda-src/shared/log.ts";
 import { hashPassword, type ScryptParameters } from "../../lambda-src/shared/password-hash.ts";
-import { SigningSecret, secretsManagerReader } from "../../lambda-src/shared/signing-secret.ts";
+import { newSigningKeySecret } from "../../lambda-src/shared/signing-secret.ts";
 import { UsersTable } from "../../lambda-src/shared/users-table.ts";
-import { createHandler, type TokenServiceHandler } from "../../lambda-src/token-service/handler.ts";
-import { LockoutStore } from "../../lambda-src/token-service/lockout-store.ts";
-import { RefreshTokenStore } from "../../lambda-src/token-service/refresh-token-store.ts";
-import { TokenService } from "../../lambda-src/token-service/token-service.ts";
-import { jwkSecret, startLoopbackAws, type LoopbackAws } from "../support/loopback-aws.ts";
+import type { TokenServiceHandler } from "../../lambda-src/token-service/handler.ts";
+import { wireTokenService } from "../../lambda-src/token-service/wiring.ts";
+import { startLoopbackAws, type LoopbackAws } from "../support/loopback-aws.ts";
 
 export const cheapScrypt: ScryptParameters = { ln: 10, r: 8, p: 1 };
 export const password = "a long and lovely pass phrase";
@@ -43,7 +40,7 @@ export async function startTokenServiceLab(options: TokenServiceLabOptions = {})
   const aws = await startLoopbackAws();
   const tableName = await aws.newTable();
   const secretName = `signing-${tableName}`;
-  const signingSecret = jwkSecret();
+  const signingSecret = newSigningKeySecret();
   const { arn } = aws.secrets.createSecret(secretName, signingSecret);
   const client = createDocumentClient({
     endpoint: aws.dynamo.endpoint,
@@ -60,9 +57,8 @@ export async function startTokenServiceLab(options: TokenServiceLabOptions = {})
       new Date(),
     );
   }
-  const signing = new SigningSecret(secretsManagerReader({ secretId: arn }));
   const lockoutMaxAttempts = options.lockoutMaxAttempts ?? 5;
-  const service = new TokenService({
+  const handler = wireTokenService({
     config: {
       usersTableName: tableName,
       signingSecretArn: arn,
@@ -73,20 +69,16 @@ export async function startTokenServiceLab(options: TokenServiceLabOptions = {})
       lockoutMaxAttempts,
       lockoutSeconds: 60,
     },
-    users,
-    families: new RefreshTokenStore(client, tableName),
-    lockouts: new LockoutStore(client, tableName, { maxAttempts: lockoutMaxAttempts, lockoutSeconds: 60 }),
-    signingKey: () => signing.current(),
-    dummyHash: hashPassword(randomBytes(32).toString("base64url"), cheapScrypt),
-    now: Date.now,
+    client,
     log: consoleLogger,
+    dummyHashParameters: cheapScrypt,
   });
 
   return {
     aws,
     tableName,
     client,
-    handler: createHandler(service, consoleLogger),
+    handler,
     signingSecret,
     items: async () =>
       (await aws.client.send(new ScanCommand({ TableName: tableName, ConsistentRead: true }))).Items ?? [],

@@ -18,8 +18,6 @@ export interface LoopbackAws {
   close(): Promise<void>;
 }
 
-export const jwkSecret = (): string => JSON.stringify({ kty: "oct", k: randomBytes(32).toString("base64url") });
-
 export async function startLoopbackAws(): Promise<LoopbackAws> {
   process.env.AWS_REGION ??= "us-east-1";
   process.env.AWS_ACCESS_KEY_ID ??= "test";

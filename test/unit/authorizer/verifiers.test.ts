@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IssuerConfig } from "../../../lambda-src/authorizer/config.ts";
@@ -9,12 +8,11 @@ import {
   keyBytesFromSecret,
   SigningSecret,
   type SecretVersion,
+  newSigningKeySecret,
 } from "../../../lambda-src/shared/signing-secret.ts";
 import { startJwksServer, type JwksServer } from "../../../local/jwks-server.ts";
 
 const base = { requiredClaims: [], typ: undefined };
-const secretValue = (): string => JSON.stringify({ kty: "oct", k: randomBytes(32).toString("base64url") });
-
 describe("createVerifier", () => {
   let idp: JwksServer;
   let versions: { current: SecretVersion; previous: SecretVersion | undefined };
@@ -165,8 +163,8 @@ describe("createVerifier", () => {
 
     beforeAll(() => {
       versions = {
-        current: { versionId: "v2", secretString: secretValue() },
-        previous: { versionId: "v1", secretString: secretValue() },
+        current: { versionId: "v2", secretString: newSigningKeySecret() },
+        previous: { versionId: "v1", secretString: newSigningKeySecret() },
       };
     });
 

@@ -3,7 +3,6 @@ import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-sec
 import { describe, expect, it } from "vitest";
 import {
   createTableInput,
-  generateSigningSecret,
   localCredentials,
   localRegion,
   rewriteEnvironment,
@@ -72,19 +71,6 @@ describe("rewriteEnvironment", () => {
       JWT_ISSUERS: '[{"type":"hs256","secret_arn":"arn:aws:secretsmanager:us-east-1:000000000000:secret:s-abc"}]',
       OTHER: "kept",
     });
-  });
-});
-
-describe("generateSigningSecret", () => {
-  it("makes a fresh 256-bit oct JWK each time", () => {
-    // Prepare
-    const first = JSON.parse(generateSigningSecret()) as { kty: string; k: string };
-
-    // Act
-    const second = JSON.parse(generateSigningSecret()) as { kty: string; k: string };
-
-    // Assess
-    expect([first.kty, Buffer.from(first.k, "base64url").length, first.k === second.k]).toEqual(["oct", 32, false]);
   });
 });
 

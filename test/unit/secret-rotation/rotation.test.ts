@@ -2,10 +2,10 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Logger } from "../../../lambda-src/shared/log.ts";
-import { SigningSecret, keyBytesFromSecret, secretsManagerReader } from "../../../lambda-src/shared/signing-secret.ts";
+import { SigningSecret, secretsManagerReader } from "../../../lambda-src/shared/signing-secret.ts";
 import { RotationRefusedError } from "../../../lambda-src/secret-rotation/errors.ts";
 import { rotationSteps, type RotationEvent } from "../../../lambda-src/secret-rotation/rotation-event.ts";
-import { newSigningKeySecret, rotate } from "../../../lambda-src/secret-rotation/rotation.ts";
+import { rotate } from "../../../lambda-src/secret-rotation/rotation.ts";
 import { startSecretsManagerServer, type SecretsManagerServer } from "../../../local/secrets-manager-server.ts";
 
 let server: SecretsManagerServer;
@@ -35,18 +35,6 @@ afterAll(async () => {
   await server.close();
   if (savedEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
   else process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = savedEndpoint;
-});
-
-describe("newSigningKeySecret", () => {
-  it("is an oct JWK of 32 random bytes", () => {
-    // Act
-    const [first, second] = [newSigningKeySecret(), newSigningKeySecret()];
-
-    // Assess
-    expect(JSON.parse(first)).toMatchObject({ kty: "oct" });
-    expect(keyBytesFromSecret(first)).toHaveLength(32);
-    expect(first).not.toBe(second);
-  });
 });
 
 describe("rotate", () => {

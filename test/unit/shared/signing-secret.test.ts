@@ -1,10 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DependencyError, SigningKeyUnavailableError } from "../../../lambda-src/shared/errors.ts";
-import { keyBytesFromSecret, SigningSecret, secretsManagerReader } from "../../../lambda-src/shared/signing-secret.ts";
+import {
+  keyBytesFromSecret,
+  SigningSecret,
+  secretsManagerReader,
+  newSigningKeySecret,
+} from "../../../lambda-src/shared/signing-secret.ts";
 import { startSecretsManagerServer, type SecretsManagerServer } from "../../../local/secrets-manager-server.ts";
-
-const jwkSecret = (): string => JSON.stringify({ kty: "oct", k: randomBytes(32).toString("base64url") });
 
 describe("keyBytesFromSecret", () => {
   it.each([
@@ -63,9 +66,9 @@ describe("SigningSecret over the Secrets Manager wire protocol", () => {
   it("selects by kid among AWSCURRENT and AWSPREVIOUS, and drops the version before", async () => {
     // Prepare
     const name = `rotating-${randomBytes(4).toString("hex")}`;
-    const { versionId: first } = server.createSecret(name, jwkSecret());
-    const second = server.rotate(name, jwkSecret());
-    const third = server.rotate(name, jwkSecret());
+    const { versionId: first } = server.createSecret(name, newSigningKeySecret());
+    const second = server.rotate(name, newSigningKeySecret());
+    const third = server.rotate(name, newSigningKeySecret());
     const secret = new SigningSecret(secretsManagerReader({ secretId: name }));
 
     // Act
@@ -90,8 +93,8 @@ describe("SigningSecret over the Secrets Manager wire protocol", () => {
   ])("reads only AWSCURRENT, once, for %s", async (_case, use) => {
     // Prepare
     const name = `one-read-${randomBytes(4).toString("hex")}`;
-    server.createSecret(name, jwkSecret());
-    const rotated = server.rotate(name, jwkSecret());
+    server.createSecret(name, newSigningKeySecret());
+    const rotated = server.rotate(name, newSigningKeySecret());
     const stagesRead: string[] = [];
     const reader = secretsManagerReader({ secretId: name });
     const secret = new SigningSecret((stage) => {
@@ -109,8 +112,8 @@ describe("SigningSecret over the Secrets Manager wire protocol", () => {
   it("reads AWSPREVIOUS once, when a token first needs it", async () => {
     // Prepare
     const name = `lazy-previous-${randomBytes(4).toString("hex")}`;
-    const { versionId: previous } = server.createSecret(name, jwkSecret());
-    server.rotate(name, jwkSecret());
+    const { versionId: previous } = server.createSecret(name, newSigningKeySecret());
+    server.rotate(name, newSigningKeySecret());
     const stagesRead: string[] = [];
     const reader = secretsManagerReader({ secretId: name });
     const secret = new SigningSecret((stage) => {
@@ -132,7 +135,7 @@ describe("SigningSecret over the Secrets Manager wire protocol", () => {
     // Prepare
     let now = 0;
     const name = `cooldown-${randomBytes(4).toString("hex")}`;
-    server.createSecret(name, jwkSecret());
+    server.createSecret(name, newSigningKeySecret());
     const secret = new SigningSecret(secretsManagerReader({ secretId: name }), {
       now: () => now,
       unknownKidCooldownMs: 30_000,
@@ -143,7 +146,7 @@ describe("SigningSecret over the Secrets Manager wire protocol", () => {
     // Act
     for (let attempt = 0; attempt < 50; attempt++) await secret.verificationKeys(`unknown-${attempt}`);
     const afterFlood = (server.calls.get("GetSecretValue") ?? 0) - before;
-    const rotated = server.rotate(name, jwkSecret());
+    const rotated = server.rotate(name, newSigningKeySecret());
     now += 30_000;
     const [found] = await secret.verificationKeys(rotated);
 
@@ -156,7 +159,7 @@ describe("SigningSecret over the Secrets Manager wire protocol", () => {
   it("gives up on a hanging Secrets Manager within the request budget", async () => {
     // Prepare
     const name = `hanging-${randomBytes(4).toString("hex")}`;
-    server.createSecret(name, jwkSecret());
+    server.createSecret(name, newSigningKeySecret());
     const secret = new SigningSecret(secretsManagerReader({ secretId: name, requestTimeoutMs: 300 }));
     server.setPersistentFault({ kind: "delay", ms: 10_000 });
 
@@ -177,7 +180,7 @@ describe("SigningSecret over the Secrets Manager wire protocol", () => {
     // Prepare
     let now = 0;
     const name = `outage-${randomBytes(4).toString("hex")}`;
-    const { versionId } = server.createSecret(name, jwkSecret());
+    const { versionId } = server.createSecret(name, newSigningKeySecret());
     const secret = new SigningSecret(secretsManagerReader({ secretId: name }), {
       now: () => now,
       refreshAfterMs: 1_000,
@@ -193,5 +196,17 @@ describe("SigningSecret over the Secrets Manager wire protocol", () => {
 
     // Assess
     expect(current.versionId).toBe(versionId);
+  });
+});
+
+describe("newSigningKeySecret", () => {
+  it("is an oct JWK of 32 random bytes", () => {
+    // Act
+    const [first, second] = [newSigningKeySecret(), newSigningKeySecret()];
+
+    // Assess
+    expect(JSON.parse(first)).toMatchObject({ kty: "oct" });
+    expect(keyBytesFromSecret(first)).toHaveLength(32);
+    expect(first).not.toBe(second);
   });
 });
