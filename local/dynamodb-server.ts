@@ -8,16 +8,10 @@
  * dynalite implements neither TransactWriteItems nor UpdateTimeToLive
  * (https://github.com/architect/dynalite#todo), so nothing in this project may rely on them here.
  */
-import {
-  request as httpRequest,
-  createServer,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from "node:http";
-import type { AddressInfo } from "node:net";
+import { request as httpRequest, createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
+import { answerFault, closeServer, listen, readBody } from "./loopback-http.ts";
 
 export type DynamoDbFault =
   | { readonly kind: "delay"; readonly ms: number }
@@ -34,6 +28,8 @@ export interface DynamoDbServer {
   readonly endpoint: string;
   /** Requests received, by operation name (e.g. "UpdateItem"). */
   readonly calls: Map<string, number>;
+  /** Creates an on-demand table keyed by the string `partitionKey` and returns its name. */
+  createTable(name: string, partitionKey: string): Promise<string>;
   /** Creates a users table as docs/lambda-configuration.md describes it and returns its name. */
   createUsersTable(name: string): Promise<string>;
   /** A fault applied to every request for `operation` (every operation when omitted) until cleared. */
@@ -42,20 +38,6 @@ export interface DynamoDbServer {
 }
 
 const anyOperation = "*";
-
-async function listen(server: Server): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return (server.address() as AddressInfo).port;
-}
-
-function close(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.closeAllConnections();
-    server.close(() => {
-      resolve();
-    });
-  });
-}
 
 export async function startDynamoDbServer(): Promise<DynamoDbServer> {
   const backend = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
@@ -81,29 +63,26 @@ export async function startDynamoDbServer(): Promise<DynamoDbServer> {
   };
 
   const handle = async (incoming: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of incoming) chunks.push(chunk as Buffer);
+    const body = await readBody(incoming);
     const target = incoming.headers["x-amz-target"];
     const operation = typeof target === "string" ? target.replace(/^DynamoDB_\d+\./, "") : "";
     calls.set(operation, (calls.get(operation) ?? 0) + 1);
 
     const faultKey = faults.has(operation) ? operation : anyOperation;
     const fault = faults.get(faultKey);
-    if (fault?.kind === "delay") await new Promise((resolve) => setTimeout(resolve, fault.ms));
-    // The client may have given up during an injected delay.
-    if (response.destroyed) return;
-    if (fault?.kind === "status") {
-      response
-        .writeHead(fault.status, { "content-type": "application/x-amz-json-1.0", "x-amzn-errortype": fault.type })
-        .end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${fault.type}`, message: "injected fault" }));
+    if (fault?.kind === "answer-lost") {
+      faults.delete(faultKey);
+      forward(incoming, body, response, true);
       return;
     }
-    if (fault?.kind === "garbage") {
-      response.writeHead(200, { "content-type": "application/x-amz-json-1.0" }).end("{not json");
-      return;
-    }
-    if (fault?.kind === "answer-lost") faults.delete(faultKey);
-    forward(incoming, Buffer.concat(chunks), response, fault?.kind === "answer-lost");
+    const faulted = await answerFault(fault, response, {
+      contentType: "application/x-amz-json-1.0",
+      status: ({ type }) => ({
+        headers: { "content-type": "application/x-amz-json-1.0", "x-amzn-errortype": type },
+        body: JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message: "injected fault" }),
+      }),
+    });
+    if (!faulted) forward(incoming, body, response);
   };
 
   const proxy = createServer((incoming, response) => {
@@ -117,28 +96,31 @@ export async function startDynamoDbServer(): Promise<DynamoDbServer> {
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
   });
 
+  const createTable = async (name: string, partitionKey: string): Promise<string> => {
+    await admin.send(
+      new CreateTableCommand({
+        TableName: name,
+        BillingMode: "PAY_PER_REQUEST",
+        AttributeDefinitions: [{ AttributeName: partitionKey, AttributeType: "S" }],
+        KeySchema: [{ AttributeName: partitionKey, KeyType: "HASH" }],
+      }),
+    );
+    return name;
+  };
+
   return {
     endpoint,
     calls,
-    createUsersTable: async (name) => {
-      await admin.send(
-        new CreateTableCommand({
-          TableName: name,
-          BillingMode: "PAY_PER_REQUEST",
-          AttributeDefinitions: [{ AttributeName: "user_id", AttributeType: "S" }],
-          KeySchema: [{ AttributeName: "user_id", KeyType: "HASH" }],
-        }),
-      );
-      return name;
-    },
+    createTable,
+    createUsersTable: (name) => createTable(name, "user_id"),
     setFault: (fault, operation = anyOperation) => {
       if (fault === undefined) faults.delete(operation);
       else faults.set(operation, fault);
     },
     close: async () => {
       admin.destroy();
-      await close(proxy);
-      await close(backend);
+      await closeServer(proxy);
+      await closeServer(backend);
     },
   };
 }

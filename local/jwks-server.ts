@@ -9,9 +9,9 @@
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from "jose";
 import { asymmetricAlgorithms } from "../lambda-src/authorizer/config.ts";
+import { answerFault, closeServer, listen } from "./loopback-http.ts";
 
 /** Every algorithm the authorizer can be pinned to, so the local issuer can sign for each. */
 export const signingAlgorithms = asymmetricAlgorithms;
@@ -107,17 +107,11 @@ export async function startJwksServer(options: JwksServerOptions = {}): Promise<
     const path = new URL(request.url ?? "/", "http://127.0.0.1").pathname;
     requests.set(path, (requests.get(path) ?? 0) + 1);
     const fault = pendingFaults.shift() ?? persistentFault;
-    if (fault?.kind === "delay") await new Promise((resolve) => setTimeout(resolve, fault.ms));
-    // The client may have given up during an injected delay.
-    if (response.destroyed) return;
-    if (fault?.kind === "status") {
-      response.writeHead(fault.status, { "content-type": "application/json" }).end('{"error":"injected fault"}');
-      return;
-    }
-    if (fault?.kind === "garbage") {
-      response.writeHead(200, { "content-type": "application/json" }).end("{not json");
-      return;
-    }
+    const faulted = await answerFault(fault, response, {
+      contentType: "application/json",
+      status: () => ({ headers: { "content-type": "application/json" }, body: '{"error":"injected fault"}' }),
+    });
+    if (faulted) return;
     if (request.method !== "GET") {
       response.writeHead(405).end();
       return;
@@ -142,8 +136,7 @@ export async function startJwksServer(options: JwksServerOptions = {}): Promise<
   const server: Server = createServer((request, response) => {
     handle(request, response).catch(() => response.destroy());
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server, options.port);
   issuer = `http://127.0.0.1:${port}${issuerPath}`;
 
   const key = (kid: string): IssuerKey => {
@@ -189,12 +182,6 @@ export async function startJwksServer(options: JwksServerOptions = {}): Promise<
     setPersistentFault: (fault) => {
       persistentFault = fault;
     },
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => {
-          resolve();
-        });
-      }),
+    close: () => closeServer(server),
   };
 }

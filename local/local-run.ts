@@ -3,13 +3,13 @@
  * process per function from its planned package, and the API Gateway front (REST, plus WebSocket
  * APIs on the same port). `close()` stops all of it.
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer } from "node:http";
 import { AuthorizerCache } from "./authorizer-cache.ts";
 import { startLocalCognito, withLocalIssuers, type LocalCognito } from "./cognito-services.ts";
 import { demoUsersFor, seedDemoUsers, type DemoUser } from "./demo-users.ts";
 import { createGatewayHandler } from "./gateway.ts";
 import { LambdaRunner, type InvokeResult, type LambdaInvoker } from "./lambda-runner.ts";
+import { closeServer, listen } from "./loopback-http.ts";
 import {
   localAccountId,
   localCredentials,
@@ -57,20 +57,6 @@ export interface LocalRun {
   /** Process ids of the function processes. */
   pids(): number[];
   close(): Promise<void>;
-}
-
-function listen(server: Server, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => resolve((server.address() as AddressInfo).port));
-  });
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
 }
 
 /** Functions a request can reach; others (e.g. a rotation Lambda Secrets Manager would call) are not started. */

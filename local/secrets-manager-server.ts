@@ -9,7 +9,7 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { answerFault, closeServer, listen, readBody } from "./loopback-http.ts";
 
 export type Fault =
   | { readonly kind: "delay"; readonly ms: number }
@@ -190,24 +190,24 @@ export async function startSecretsManagerServer(port = 0): Promise<SecretsManage
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const body = await readBody(request);
     const target = request.headers["x-amz-target"];
     const operation = typeof target === "string" ? target.replace(/^secretsmanager\./, "") : "";
     calls.set(operation, (calls.get(operation) ?? 0) + 1);
 
     const fault = pendingFaults.shift() ?? persistentFault;
-    if (fault?.kind === "delay") await new Promise((resolve) => setTimeout(resolve, fault.ms));
-    // The client may have given up during an injected delay.
-    if (response.destroyed) return;
-    if (fault?.kind === "status") {
-      send(response, fault.status, { __type: fault.type, message: "injected fault" }, fault.type);
-      return;
-    }
-    if (fault?.kind === "garbage") {
-      response.writeHead(200, { "content-type": "application/x-amz-json-1.1" }).end("{not json");
-      return;
-    }
+    const faulted = await answerFault(fault, response, {
+      contentType: "application/x-amz-json-1.1",
+      status: ({ type }) => ({
+        headers: {
+          "content-type": "application/x-amz-json-1.1",
+          "x-amzn-requestid": randomUUID(),
+          "x-amzn-errortype": type,
+        },
+        body: JSON.stringify({ __type: type, message: "injected fault" }),
+      }),
+    });
+    if (faulted) return;
 
     const implementation = operations[operation];
     if (implementation === undefined) {
@@ -215,7 +215,7 @@ export async function startSecretsManagerServer(port = 0): Promise<SecretsManage
       return;
     }
     try {
-      const input = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Record<string, unknown>;
+      const input = JSON.parse(body.toString("utf8") || "{}") as Record<string, unknown>;
       send(response, 200, implementation(input));
     } catch (error) {
       if (error instanceof ServiceError) {
@@ -234,8 +234,7 @@ export async function startSecretsManagerServer(port = 0): Promise<SecretsManage
   const server: Server = createServer((request, response) => {
     handle(request, response).catch(() => response.destroy());
   });
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  const { port: boundPort } = server.address() as AddressInfo;
+  const boundPort = await listen(server, port);
 
   return {
     endpoint: `http://127.0.0.1:${boundPort}`,
@@ -253,12 +252,6 @@ export async function startSecretsManagerServer(port = 0): Promise<SecretsManage
     setPersistentFault: (fault) => {
       persistentFault = fault;
     },
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => {
-          resolve();
-        });
-      }),
+    close: () => closeServer(server),
   };
 }

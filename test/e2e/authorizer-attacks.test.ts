@@ -21,6 +21,7 @@ import {
   withSignature,
 } from "../support/tokens.ts";
 import { newSigningKeySecret } from "../../lambda-src/shared/signing-secret.ts";
+import { pointAwsAt } from "../support/loopback-aws.ts";
 
 const hsIssuer = "https://auth.example.test";
 
@@ -31,7 +32,7 @@ describe("attack tokens", () => {
   let secretName: string;
   const log = captureLog();
   let handler: ReturnType<typeof bootstrap>;
-  const saved = { ...process.env };
+  let restoreAws: () => void;
 
   const claims = (issuer: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
     iss: issuer,
@@ -44,10 +45,7 @@ describe("attack tokens", () => {
 
   beforeAll(async () => {
     secrets = await startSecretsManagerServer();
-    process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = secrets.endpoint;
-    process.env.AWS_REGION = "us-east-1";
-    process.env.AWS_ACCESS_KEY_ID = "test";
-    process.env.AWS_SECRET_ACCESS_KEY = "test";
+    restoreAws = pointAwsAt(secrets);
     secretName = `attack-${randomBytes(4).toString("hex")}`;
     secrets.createSecret(secretName, newSigningKeySecret());
     [rsa, ec] = await Promise.all([startJwksServer(), startJwksServer({ algorithms: ["ES256"] })]);
@@ -65,15 +63,7 @@ describe("attack tokens", () => {
 
   afterAll(async () => {
     await Promise.all([rsa.close(), ec.close(), secrets.close()]);
-    for (const name of [
-      "AWS_ENDPOINT_URL_SECRETS_MANAGER",
-      "AWS_REGION",
-      "AWS_ACCESS_KEY_ID",
-      "AWS_SECRET_ACCESS_KEY",
-    ]) {
-      if (saved[name] === undefined) Reflect.deleteProperty(process.env, name);
-      else process.env[name] = saved[name];
-    }
+    restoreAws();
   });
 
   /** A well-formed token from the RSA issuer, `typ` as configured, with claims and header overridable. */

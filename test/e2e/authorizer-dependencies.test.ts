@@ -11,18 +11,16 @@ import { importHmacKey, keyBytesFromSecret, newSigningKeySecret } from "../../la
 import { startJwksServer, type JwksServer } from "../../local/jwks-server.ts";
 import { startSecretsManagerServer, type SecretsManagerServer } from "../../local/secrets-manager-server.ts";
 import { captureLog, gatewayStatus, tokenEvent } from "../support/authorizer-events.ts";
+import { pointAwsAt } from "../support/loopback-aws.ts";
 
 describe("authorizer with failing dependencies", () => {
   let idp: JwksServer;
   let secrets: SecretsManagerServer;
-  const saved = { ...process.env };
+  let restoreAws: () => void;
 
   beforeAll(async () => {
     [idp, secrets] = await Promise.all([startJwksServer(), startSecretsManagerServer()]);
-    process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = secrets.endpoint;
-    process.env.AWS_REGION = "us-east-1";
-    process.env.AWS_ACCESS_KEY_ID = "test";
-    process.env.AWS_SECRET_ACCESS_KEY = "test";
+    restoreAws = pointAwsAt(secrets);
   });
 
   afterEach(() => {
@@ -32,15 +30,7 @@ describe("authorizer with failing dependencies", () => {
 
   afterAll(async () => {
     await Promise.all([idp.close(), secrets.close()]);
-    for (const name of [
-      "AWS_ENDPOINT_URL_SECRETS_MANAGER",
-      "AWS_REGION",
-      "AWS_ACCESS_KEY_ID",
-      "AWS_SECRET_ACCESS_KEY",
-    ]) {
-      if (saved[name] === undefined) Reflect.deleteProperty(process.env, name);
-      else process.env[name] = saved[name];
-    }
+    restoreAws();
   });
 
   const jwksEnvironment = (): Record<string, string> => ({

@@ -27,6 +27,7 @@ import {
   webSocketConnectEvent,
 } from "../support/authorizer-events.ts";
 import { nowSeconds } from "../support/tokens.ts";
+import { pointAwsAt } from "../support/loopback-aws.ts";
 
 const hsIssuer = "https://auth.example.test";
 const googleIssuer = "https://accounts.google.com";
@@ -41,7 +42,7 @@ describe("authorizer over loopback issuers", () => {
   let pool: CognitoPool;
   let alice: CognitoTokens;
   let secretName: string;
-  const saved = { ...process.env };
+  let restoreAws: () => void;
 
   /** Signed with the secret's AWSCURRENT key, `kid` = its version id, as the token service does. */
   const hsToken = async (): Promise<string> => {
@@ -56,10 +57,7 @@ describe("authorizer over loopback issuers", () => {
 
   beforeAll(async () => {
     secrets = await startSecretsManagerServer();
-    process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = secrets.endpoint;
-    process.env.AWS_REGION = "us-east-1";
-    process.env.AWS_ACCESS_KEY_ID = "test";
-    process.env.AWS_SECRET_ACCESS_KEY = "test";
+    restoreAws = pointAwsAt(secrets);
     secretName = `signing-${randomBytes(4).toString("hex")}`;
     secrets.createSecret(secretName, newSigningKeySecret());
     [rsa, ec, ed, google, cognito] = await Promise.all([
@@ -77,15 +75,7 @@ describe("authorizer over loopback issuers", () => {
 
   afterAll(async () => {
     await Promise.all([secrets.close(), rsa.close(), ec.close(), ed.close(), google.close(), cognito.close()]);
-    for (const name of [
-      "AWS_ENDPOINT_URL_SECRETS_MANAGER",
-      "AWS_REGION",
-      "AWS_ACCESS_KEY_ID",
-      "AWS_SECRET_ACCESS_KEY",
-    ]) {
-      if (saved[name] === undefined) Reflect.deleteProperty(process.env, name);
-      else process.env[name] = saved[name];
-    }
+    restoreAws();
   });
 
   const environment = (tokenUse: "access" | "id" = "access"): Record<string, string> => ({

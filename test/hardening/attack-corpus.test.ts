@@ -24,12 +24,12 @@ import { appliesTo, buildAuthorization, loadCorpus, type CorpusEntry } from "./a
 import {
   generateAttackerKeys,
   issuerKindNames,
-  pointAwsAt,
   startIssuerLab,
   type AttackerKeys,
   type IssuerKindName,
   type IssuerLab,
 } from "./issuer-lab.ts";
+import { pointAwsAt } from "../support/loopback-aws.ts";
 
 const corpus = loadCorpus();
 

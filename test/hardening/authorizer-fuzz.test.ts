@@ -33,12 +33,12 @@ import { fuzzParameters } from "./fuzz-settings.ts";
 import {
   generateAttackerKeys,
   issuerKindNames,
-  pointAwsAt,
   startIssuerLab,
   type AttackerKeys,
   type IssuerKind,
   type IssuerLab,
 } from "./issuer-lab.ts";
+import { pointAwsAt } from "../support/loopback-aws.ts";
 
 type Outcome =
   | { readonly kind: "policy"; readonly result: unknown }

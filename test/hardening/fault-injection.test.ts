@@ -31,7 +31,7 @@ import {
   type RejectionTrap,
 } from "../support/log-capture.ts";
 import { craftToken } from "../support/tokens.ts";
-import { pointAwsAt } from "./issuer-lab.ts";
+import { pointAwsAt } from "../support/loopback-aws.ts";
 
 /** Well under API Gateway's 29 s integration timeout. */
 const failClosedBoundMs = 10_000;

@@ -274,22 +274,6 @@ export async function startIssuerLab(options: IssuerLabOptions = {}): Promise<Is
   };
 }
 
-/** The AWS SDK's settings for the loopback Secrets Manager, restored by the returned function. */
-export function pointAwsAt(secrets: SecretsManagerServer): () => void {
-  const names = ["AWS_ENDPOINT_URL_SECRETS_MANAGER", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"];
-  const saved = new Map(names.map((name) => [name, process.env[name]]));
-  process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = secrets.endpoint;
-  process.env.AWS_REGION = "us-east-1";
-  process.env.AWS_ACCESS_KEY_ID = "test";
-  process.env.AWS_SECRET_ACCESS_KEY = "test";
-  return () => {
-    for (const [name, value] of saved) {
-      if (value === undefined) Reflect.deleteProperty(process.env, name);
-      else process.env[name] = value;
-    }
-  };
-}
-
 /** Keys an attacker generated, one per family, none known to any issuer. */
 export interface AttackerKeys {
   get(family: KeyFamily): SigningMaterial;

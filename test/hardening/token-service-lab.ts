@@ -13,7 +13,7 @@ import { newSigningKeySecret } from "../../lambda-src/shared/signing-secret.ts";
 import { UsersTable } from "../../lambda-src/shared/users-table.ts";
 import type { TokenServiceHandler } from "../../lambda-src/token-service/handler.ts";
 import { wireTokenService } from "../../lambda-src/token-service/wiring.ts";
-import { startLoopbackAws, type LoopbackAws } from "../support/loopback-aws.ts";
+import { pointAwsAt, startLoopbackAws, type LoopbackAws } from "../support/loopback-aws.ts";
 
 export const cheapScrypt: ScryptParameters = { ln: 10, r: 8, p: 1 };
 export const password = "a long and lovely pass phrase";
@@ -46,8 +46,7 @@ export async function startTokenServiceLab(options: TokenServiceLabOptions = {})
     endpoint: aws.dynamo.endpoint,
     ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
   });
-  const previousEndpoint = process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
-  process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = aws.secrets.endpoint;
+  const restoreAws = pointAwsAt(aws.secrets);
 
   const users = new UsersTable(client, tableName);
   const hash = await hashPassword(password, cheapScrypt);
@@ -83,8 +82,7 @@ export async function startTokenServiceLab(options: TokenServiceLabOptions = {})
     items: async () =>
       (await aws.client.send(new ScanCommand({ TableName: tableName, ConsistentRead: true }))).Items ?? [],
     close: async () => {
-      if (previousEndpoint === undefined) Reflect.deleteProperty(process.env, "AWS_ENDPOINT_URL_SECRETS_MANAGER");
-      else process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = previousEndpoint;
+      restoreAws();
       client.destroy();
       await aws.close();
     },

@@ -18,10 +18,15 @@ export interface LoopbackAws {
   close(): Promise<void>;
 }
 
-export async function startLoopbackAws(): Promise<LoopbackAws> {
+/** Placeholder region and credentials for the SDK, unless the environment already names some. */
+export function useLoopbackCredentials(): void {
   process.env.AWS_REGION ??= "us-east-1";
   process.env.AWS_ACCESS_KEY_ID ??= "test";
   process.env.AWS_SECRET_ACCESS_KEY ??= "test";
+}
+
+export async function startLoopbackAws(): Promise<LoopbackAws> {
+  useLoopbackCredentials();
   const [dynamo, secrets] = await Promise.all([startDynamoDbServer(), startSecretsManagerServer()]);
   const client = createDocumentClient({ endpoint: dynamo.endpoint });
   return {
@@ -33,5 +38,21 @@ export async function startLoopbackAws(): Promise<LoopbackAws> {
       client.destroy();
       await Promise.all([dynamo.close(), secrets.close()]);
     },
+  };
+}
+
+/** The AWS SDK's settings for the loopback Secrets Manager, restored by the returned function. */
+export function pointAwsAt(secrets: SecretsManagerServer): () => void {
+  const names = ["AWS_ENDPOINT_URL_SECRETS_MANAGER", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"];
+  const saved = new Map(names.map((name) => [name, process.env[name]]));
+  process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = secrets.endpoint;
+  process.env.AWS_REGION = "us-east-1";
+  process.env.AWS_ACCESS_KEY_ID = "test";
+  process.env.AWS_SECRET_ACCESS_KEY = "test";
+  return () => {
+    for (const [name, value] of saved) {
+      if (value === undefined) Reflect.deleteProperty(process.env, name);
+      else process.env[name] = value;
+    }
   };
 }

@@ -7,6 +7,7 @@ import { RotationRefusedError } from "../../../lambda-src/secret-rotation/errors
 import { rotationSteps, type RotationEvent } from "../../../lambda-src/secret-rotation/rotation-event.ts";
 import { rotate } from "../../../lambda-src/secret-rotation/rotation.ts";
 import { startSecretsManagerServer, type SecretsManagerServer } from "../../../local/secrets-manager-server.ts";
+import { pointAwsAt } from "../../support/loopback-aws.ts";
 
 let server: SecretsManagerServer;
 let client: SecretsManagerClient;
@@ -18,23 +19,19 @@ const runSteps = async (secretId: string, token: string, times = 1): Promise<voi
   }
 };
 
-const savedEndpoint = process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
+let restoreAws: () => void;
 
 beforeAll(async () => {
   server = await startSecretsManagerServer();
   // SigningSecret reads the rotated secret the way the Lambdas do: through the environment.
-  process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = server.endpoint;
-  process.env.AWS_REGION ??= "us-east-1";
-  process.env.AWS_ACCESS_KEY_ID ??= "test";
-  process.env.AWS_SECRET_ACCESS_KEY ??= "test";
+  restoreAws = pointAwsAt(server);
   client = new SecretsManagerClient({});
 });
 
 afterAll(async () => {
   client.destroy();
   await server.close();
-  if (savedEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
-  else process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = savedEndpoint;
+  restoreAws();
 });
 
 describe("rotate", () => {

@@ -8,6 +8,7 @@ import {
   newSigningKeySecret,
 } from "../../../lambda-src/shared/signing-secret.ts";
 import { startSecretsManagerServer, type SecretsManagerServer } from "../../../local/secrets-manager-server.ts";
+import { pointAwsAt } from "../../support/loopback-aws.ts";
 
 describe("keyBytesFromSecret", () => {
   it.each([
@@ -35,20 +36,16 @@ describe("keyBytesFromSecret", () => {
 
 describe("SigningSecret over the Secrets Manager wire protocol", () => {
   let server: SecretsManagerServer;
-  const savedEndpoint = process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
+  let restoreAws: () => void;
 
   beforeAll(async () => {
     server = await startSecretsManagerServer();
-    process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = server.endpoint;
-    process.env.AWS_REGION ??= "us-east-1";
-    process.env.AWS_ACCESS_KEY_ID ??= "test";
-    process.env.AWS_SECRET_ACCESS_KEY ??= "test";
+    restoreAws = pointAwsAt(server);
   });
 
   afterAll(async () => {
     await server.close();
-    if (savedEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
-    else process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = savedEndpoint;
+    restoreAws();
   });
 
   it("answers SigningKeyUnavailableError before the first rotation", async () => {

@@ -6,10 +6,10 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { startDynamoDbServer, type DynamoDbServer } from "../../../local/dynamodb-server.ts";
 import { createDocumentClient } from "../../../lambda-src/shared/dynamodb.ts";
+import { useLoopbackCredentials } from "../../support/loopback-aws.ts";
 
 export interface PostedFrame {
   readonly method: string;
@@ -106,31 +106,16 @@ export interface LoopbackWebSocketAws {
 }
 
 export async function startLoopbackWebSocketAws(): Promise<LoopbackWebSocketAws> {
-  process.env.AWS_REGION ??= "us-east-1";
-  process.env.AWS_ACCESS_KEY_ID ??= "test";
-  process.env.AWS_SECRET_ACCESS_KEY ??= "test";
+  useLoopbackCredentials();
   const [dynamo, managementApi] = await Promise.all([startDynamoDbServer(), startManagementApiServer()]);
   const client = createDocumentClient({ endpoint: dynamo.endpoint });
-  const admin = new DynamoDBClient({ endpoint: dynamo.endpoint });
   return {
     dynamo,
     client,
     managementApi,
-    newTable: async () => {
-      const name = `connections-${randomBytes(4).toString("hex")}`;
-      await admin.send(
-        new CreateTableCommand({
-          TableName: name,
-          BillingMode: "PAY_PER_REQUEST",
-          AttributeDefinitions: [{ AttributeName: "connection_id", AttributeType: "S" }],
-          KeySchema: [{ AttributeName: "connection_id", KeyType: "HASH" }],
-        }),
-      );
-      return name;
-    },
+    newTable: () => dynamo.createTable(`connections-${randomBytes(4).toString("hex")}`, "connection_id"),
     close: async () => {
       client.destroy();
-      admin.destroy();
       await Promise.all([dynamo.close(), managementApi.close()]);
     },
   };
