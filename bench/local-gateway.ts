@@ -10,7 +10,7 @@ import { generatePassword } from "../local/demo-users.ts";
 import type { LambdaInvoker } from "../local/lambda-runner.ts";
 import { startLocalRun } from "../local/local-run.ts";
 import { repoRoot } from "../scripts/lambda-packages.ts";
-import { removeStage, stageWorkspace } from "../test/support/terraform.ts";
+import { removeStage, stageWorkspace } from "../local/terraform-cli.ts";
 import type { SectionResult, Table, TargetCheck } from "./report.ts";
 import { formatNumber, formatRatio, summarize } from "./stats.ts";
 import { newSigningKeySecret } from "../lambda-src/shared/signing-secret.ts";

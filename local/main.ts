@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { buildAllPackages, comparePackages } from "../scripts/lambda-packages.ts";
-import { removeStage, repoRoot, stageWorkspace } from "../test/support/terraform.ts";
+import { removeStage, repoRoot, stageWorkspace } from "./terraform-cli.ts";
 import { curlLines } from "./curl-lines.ts";
 import { startLocalRun } from "./local-run.ts";
 import { initiateAuthCurl } from "./cognito-services.ts";

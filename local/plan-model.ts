@@ -10,7 +10,7 @@
  * the way Terraform resolved it, and a route added in HCL appears here with no code change.
  */
 import { isAbsolute, resolve } from "node:path";
-import type { PlannedResource } from "../test/support/terraform.ts";
+import type { PlannedResource } from "./terraform-cli.ts";
 import type { GatewayResponseConfig } from "./gateway-responses.ts";
 import { parseIdentitySources, type IdentitySource } from "./identity-source.ts";
 

@@ -11,7 +11,7 @@
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { terraform, type PlannedModule, type PlannedResource } from "../test/support/terraform.ts";
+import { terraform, type PlannedModule, type PlannedResource } from "./terraform-cli.ts";
 
 export class TerraformStateError extends Error {
   constructor(message: string) {

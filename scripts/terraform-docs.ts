@@ -14,6 +14,7 @@ import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { parse } from "@cdktf/hcl2json";
+import { repoRoot } from "./lambda-packages.ts";
 
 const begin = "<!-- BEGIN_TF_DOCS -->";
 const end = "<!-- END_TF_DOCS -->";
@@ -156,7 +157,6 @@ async function main(): Promise<void> {
     console.log("Usage: tsx scripts/terraform-docs.ts [--check] [--module DIR] [--readme FILE]");
     return;
   }
-  const repoRoot = join(import.meta.dirname, "..");
   const moduleDir = join(repoRoot, values.module);
   const readmePath = values.readme === undefined ? join(moduleDir, "README.md") : join(repoRoot, values.readme);
   const readme = await readFile(readmePath, "utf8");

@@ -22,7 +22,7 @@ import {
   repoRoot,
   stageWorkspace,
   terraform,
-} from "../support/terraform.ts";
+} from "../../local/terraform-cli.ts";
 
 const execFileAsync = promisify(execFile);
 const exampleDir = join(repoRoot, "examples", "cdktf");

@@ -6,7 +6,7 @@ import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { injectDocs, readModuleDocs, renderDocs } from "../../scripts/terraform-docs.ts";
-import { repoRoot } from "../support/terraform.ts";
+import { repoRoot } from "../../local/terraform-cli.ts";
 
 describe("terraform docs", () => {
   it("README.md holds the inputs and outputs generated from the root module", async () => {

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
-import { repoRoot } from "../../support/terraform.ts";
+import { repoRoot } from "../../../local/terraform-cli.ts";
 import { stageFixture } from "../../fixtures/local-run/stage-fixture.ts";
 
 const start = (args: string[]): ChildProcess =>

@@ -13,10 +13,11 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
+import { repoRoot } from "../scripts/lambda-packages.ts";
 
 const execFileAsync = promisify(execFile);
 
-export const repoRoot = join(import.meta.dirname, "..", "..");
+export { repoRoot };
 const awsProviderPath = join("registry.terraform.io", "hashicorp", "aws");
 
 export class TerraformSetupError extends Error {
