@@ -82,9 +82,11 @@ describe("before the first rotation", () => {
 });
 
 describe("once the signing key is rotated in", () => {
+  let signingKeyVersion: string;
+
   beforeAll(() => {
     signingSecret = newSigningKeySecret();
-    aws.secrets.rotate(secretName, signingSecret);
+    signingKeyVersion = aws.secrets.rotate(secretName, signingSecret);
   });
 
   it("logs in with JSON and issues an HS256 access token the hs256 issuer accepts", async () => {
@@ -98,7 +100,7 @@ describe("once the signing key is rotated in", () => {
     const accessToken = String(response.json.access_token);
     const key = await importHmacKey(keyBytesFromSecret(signingSecret));
     const { payload, protectedHeader } = await jwtVerify(accessToken, key, { issuer, audience, algorithms: ["HS256"] });
-    expect(protectedHeader.kid).toBeDefined();
+    expect(protectedHeader.kid).toBe(signingKeyVersion);
     expect(payload).toMatchObject({ sub: "alice", scope: "orders:read", groups: ["staff"] });
     expect(payload.exp).toBe(Number(payload.iat) + 900);
     expect(payload.jti).toEqual(expect.any(String));

@@ -10,6 +10,7 @@ import { UsersTable } from "../../lambda-src/shared/users-table.ts";
 import type { TokenServiceHandler } from "../../lambda-src/token-service/handler.ts";
 import { startLoopbackAws, type LoopbackAws } from "../support/loopback-aws.ts";
 import { newSigningKeySecret } from "../../lambda-src/shared/signing-secret.ts";
+import { gatewayStatus, tokenEvent } from "../support/authorizer-events.ts";
 
 const issuer = "https://auth.example.test";
 const audience = "orders-api";
@@ -30,8 +31,8 @@ const issueToken = async (): Promise<string> => {
   return String((JSON.parse(response.body) as Record<string, unknown>).access_token);
 };
 
-/** A REST TOKEN event for GET /api, answered by a cold authorizer (fresh key and decision caches). */
-const authorize = (token: string) => {
+/** A cold authorizer (fresh key and decision caches) protecting GET /api with a scope. */
+const coldAuthorizer = () => {
   const env = {
     JWT_ISSUERS: JSON.stringify([
       { type: "hs256", issuer, audiences: [audience], secret_arn: secretArn, typ: "at+jwt" },
@@ -39,13 +40,11 @@ const authorize = (token: string) => {
     JWT_ROUTES: JSON.stringify([{ route: "GET /api", scopes: ["orders:read"] }]),
     JWT_CONTEXT_CLAIMS: JSON.stringify(["scope"]),
   };
-  const authorizer = bootstrap(env, { write: () => undefined });
-  return authorizer({
-    type: "TOKEN",
-    authorizationToken: `Bearer ${token}`,
-    methodArn: "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod/GET/api",
-  });
+  return bootstrap(env, { write: () => undefined });
 };
+
+/** A REST TOKEN event for GET /api, answered by a cold authorizer. */
+const authorize = (token: string) => coldAuthorizer()(tokenEvent(`Bearer ${token}`));
 
 beforeAll(async () => {
   aws = await startLoopbackAws();
@@ -80,11 +79,13 @@ afterAll(async () => {
 describe("a token from /auth/token at the hs256 issuer", () => {
   it("is accepted, with the scope the route requires", async () => {
     // Act
-    const result = await authorize(await issueToken());
+    const token = await issueToken();
+    const result = await authorize(token);
+    const status = await gatewayStatus(coldAuthorizer(), tokenEvent(`Bearer ${token}`));
 
     // Assess
     expect(result.principalId).toBe("alice");
-    expect(JSON.stringify(result.policyDocument)).toContain('"Effect":"Allow"');
+    expect(status).toBe(200);
     expect(result.context).toMatchObject({ scope: "orders:read" });
   });
 

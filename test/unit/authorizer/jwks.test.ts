@@ -1,3 +1,4 @@
+import { exportJWK, type CryptoKey, type JWTVerifyGetKey } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { JwksKeySource } from "../../../lambda-src/authorizer/jwks.ts";
 import { DependencyError } from "../../../lambda-src/shared/errors.ts";
@@ -24,6 +25,9 @@ describe("JwksKeySource over a loopback issuer", () => {
   const header = (kid: string): { alg: string; kid: string } => ({ alg: "RS256", kid });
   /** The token part jose hands a key resolver; selection here looks at the header only. */
   const token = { payload: "", signature: "" };
+  /** The RSA modulus of a resolved key (jose's local key set resolves CryptoKeys), to tell which published key it is. */
+  const modulusOf = async (key: Awaited<ReturnType<JWTVerifyGetKey>>): Promise<unknown> =>
+    (await exportJWK(key as CryptoKey)).n;
 
   it("fetches once and resolves every later key from memory", async () => {
     // Prepare
@@ -42,13 +46,16 @@ describe("JwksKeySource over a loopback issuer", () => {
     const source = new JwksKeySource(server.jwksUri, { timeoutMs: 1_000, cooldownMs: 1_000 });
     await source.getKey(header(server.activeKey.kid), token);
     const rotated = await server.rotate();
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    // Past the 1 s cooldown, on the clock the remote set reads.
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 1_100 });
+    const before = server.requests.get(jwksPath) ?? 0;
 
     // Act
     const key = await source.getKey(header(rotated.kid), token);
 
     // Assess
-    expect(key).toBeDefined();
+    expect(await modulusOf(key)).toBe(rotated.publicJwk.n);
+    expect((server.requests.get(jwksPath) ?? 0) - before).toBe(1);
   });
 
   it("fails closed with a DependencyError when a cold source cannot fetch, then backs off without fetching", async () => {
@@ -84,7 +91,7 @@ describe("JwksKeySource over a loopback issuer", () => {
     const key = await source.getKey(header(server.activeKey.kid), token);
 
     // Assess
-    expect(key).toBeDefined();
+    expect(await modulusOf(key)).toBe(server.activeKey.publicJwk.n);
   });
 
   it("recovers without a restart once the issuer answers again", async () => {
@@ -100,7 +107,7 @@ describe("JwksKeySource over a loopback issuer", () => {
     const key = await source.getKey(header(server.activeKey.kid), token);
 
     // Assess
-    expect(key).toBeDefined();
+    expect(await modulusOf(key)).toBe(server.activeKey.publicJwk.n);
   });
 
   it("says a key is missing rather than the issuer failing, for a kid the JWKS lacks", async () => {

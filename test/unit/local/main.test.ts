@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { repoRoot } from "../../../local/terraform-cli.ts";
 import { stageFixture } from "../../fixtures/local-run/stage-fixture.ts";
 
@@ -25,13 +25,8 @@ const exited = (child: ChildProcess): Promise<number | null> =>
     else child.once("exit", (code) => resolve(code));
   });
 
-const until = async (condition: () => boolean, timeoutMs: number): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
+const until = (condition: () => boolean, timeoutMs: number): Promise<boolean> =>
+  vi.waitUntil(condition, { timeout: timeoutMs, interval: 50 });
 
 /** Every live process whose ancestry leads to `root`, read from /proc. */
 function descendants(root: number): number[] {

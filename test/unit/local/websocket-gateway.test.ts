@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import WebSocket from "ws";
 import { parseIdentitySources } from "../../../local/identity-source.ts";
 import type { InvokeResult, LambdaInvoker } from "../../../local/lambda-runner.ts";
@@ -108,10 +108,8 @@ function connect(url: string): Promise<WebSocket | number> {
   });
 }
 
-const until = async (condition: () => boolean): Promise<void> => {
-  for (let attempt = 0; attempt < 100 && !condition(); attempt++)
-    await new Promise((resolve) => setTimeout(resolve, 20));
-};
+/** Waits for what a socket's other end does; throws when it never happens. */
+const until = (condition: () => boolean): Promise<boolean> => vi.waitUntil(condition, { timeout: 2_000, interval: 20 });
 
 afterEach(async () => {
   await gateway?.close();
