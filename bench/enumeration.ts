@@ -24,6 +24,7 @@ import type { TokenServiceHandler } from "../lambda-src/token-service/handler.ts
 import { wireTokenService } from "../lambda-src/token-service/wiring.ts";
 import { startLoopbackAws } from "../test/support/loopback-aws.ts";
 import { quantile } from "./stats.ts";
+import { postEvent } from "../test/support/proxy-events.ts";
 
 const iterations = Number(process.env.ENUMERATION_ITERATIONS ?? "") || 25;
 const warmup = 3;
@@ -31,13 +32,7 @@ const tolerance = 0.1;
 
 const quiet: Logger = () => undefined;
 
-const login = (username: string, password: string) => ({
-  resource: "/auth/token",
-  httpMethod: "POST",
-  headers: { "Content-Type": "application/json" },
-  body: JSON.stringify({ username, password }),
-  isBase64Encoded: false,
-});
+const login = (username: string, password: string) => postEvent("/auth/token", { username, password });
 
 async function timeLogin(handler: TokenServiceHandler, username: string, password: string): Promise<number> {
   const started = performance.now();

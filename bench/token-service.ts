@@ -13,6 +13,7 @@ import { audience, hsIssuer } from "./issuers.ts";
 import type { SectionResult, TargetCheck } from "./report.ts";
 import { formatNumber, formatRatio, summarize, type Summary } from "./stats.ts";
 import { newSigningKeySecret } from "../lambda-src/shared/signing-secret.ts";
+import { postEvent } from "../test/support/proxy-events.ts";
 
 export interface TokenServicePlans {
   readonly login: SamplingPlan;
@@ -26,14 +27,6 @@ export const tokenServicePlans = (quick: boolean): TokenServicePlans =>
 
 const username = "bench-user";
 const password = "a long benchmark pass phrase";
-
-const post = (resource: string, body: unknown): Record<string, unknown> => ({
-  resource,
-  httpMethod: "POST",
-  headers: { "Content-Type": "application/json" },
-  body: JSON.stringify(body),
-  isBase64Encoded: false,
-});
 
 interface Tokens {
   readonly access_token: string;
@@ -93,7 +86,7 @@ export async function runTokenService(
       progress(`token service: login × ${plans.login.iterations}`);
       const loginSamples = await sampleInterleaved(
         [
-          { name: "login", run: () => expectTokens(handler, post("/auth/token", { username, password })) },
+          { name: "login", run: () => expectTokens(handler, postEvent("/auth/token", { username, password })) },
           {
             name: "scrypt",
             run: async () => {
@@ -104,14 +97,14 @@ export async function runTokenService(
         plans.login,
       );
       progress(`token service: refresh × ${plans.refresh.iterations}`);
-      let refreshToken = (await expectTokens(handler, post("/auth/token", { username, password }))).refresh_token;
+      let refreshToken = (await expectTokens(handler, postEvent("/auth/token", { username, password }))).refresh_token;
       const refreshSamples = await sampleInterleaved(
         [
           {
             name: "refresh",
             run: async () => {
               // Each refresh rotates the family: the next call must present the token just issued.
-              refreshToken = (await expectTokens(handler, post("/auth/refresh", { refresh_token: refreshToken })))
+              refreshToken = (await expectTokens(handler, postEvent("/auth/refresh", { refresh_token: refreshToken })))
                 .refresh_token;
             },
           },

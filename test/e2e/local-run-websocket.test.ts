@@ -5,18 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { remoteMode, request, startTarget, type E2eTarget } from "../fixtures/local-run/e2e-target.ts";
+import { connect } from "../support/local-fakes.ts";
 
 const mode = remoteMode("websocket");
-
-/** Resolves with the open socket, or the handshake's HTTP status when the server refuses it. */
-function connect(url: string): Promise<WebSocket | number> {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url);
-    socket.once("open", () => resolve(socket));
-    socket.once("unexpected-response", (_request, response) => resolve(response.statusCode ?? 0));
-    socket.once("error", reject);
-  });
-}
 
 describe.skipIf(mode === "skip")(`websocket example (${mode})`, () => {
   let target: E2eTarget;

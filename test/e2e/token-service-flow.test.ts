@@ -11,6 +11,7 @@ import { importHmacKey, keyBytesFromSecret, newSigningKeySecret } from "../../la
 import { UsersTable } from "../../lambda-src/shared/users-table.ts";
 import type { TokenServiceHandler } from "../../lambda-src/token-service/handler.ts";
 import { startLoopbackAws, type LoopbackAws } from "../support/loopback-aws.ts";
+import { postEvent } from "../support/proxy-events.ts";
 
 const issuer = "https://issuer.example.test";
 const audience = "jwt-api";
@@ -22,16 +23,8 @@ let handler: TokenServiceHandler;
 let signingSecret: string;
 let secretName: string;
 
-const event = (resource: string, body: string, contentType = "application/json") => ({
-  resource,
-  httpMethod: "POST",
-  headers: { "Content-Type": contentType },
-  body,
-  isBase64Encoded: false,
-});
-
 const call = async (resource: string, body: unknown, contentType?: string) => {
-  const result = await handler(event(resource, typeof body === "string" ? body : JSON.stringify(body), contentType));
+  const result = await handler(postEvent(resource, body, contentType));
   return { ...result, json: JSON.parse(result.body) as Record<string, unknown> };
 };
 

@@ -11,6 +11,7 @@ import type { TokenServiceHandler } from "../../lambda-src/token-service/handler
 import { startLoopbackAws, type LoopbackAws } from "../support/loopback-aws.ts";
 import { newSigningKeySecret } from "../../lambda-src/shared/signing-secret.ts";
 import { gatewayStatus, tokenEvent } from "../support/authorizer-events.ts";
+import { postEvent } from "../support/proxy-events.ts";
 
 const issuer = "https://auth.example.test";
 const audience = "orders-api";
@@ -21,12 +22,7 @@ let handler: TokenServiceHandler;
 let secretArn: string;
 
 const issueToken = async (): Promise<string> => {
-  const response = await handler({
-    resource: "/auth/token",
-    httpMethod: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username: "alice", password }),
-  });
+  const response = await handler(postEvent("/auth/token", { username: "alice", password }));
   expect(response.statusCode).toBe(200);
   return String((JSON.parse(response.body) as Record<string, unknown>).access_token);
 };

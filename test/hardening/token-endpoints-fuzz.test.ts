@@ -16,7 +16,8 @@ import {
   type RejectionTrap,
 } from "../support/log-capture.ts";
 import { fuzzParameters } from "./fuzz-settings.ts";
-import { password, proxyEvent, startTokenServiceLab, type TokenServiceLab } from "./token-service-lab.ts";
+import { password, startTokenServiceLab, type TokenServiceLab } from "./token-service-lab.ts";
+import { postEvent } from "../support/proxy-events.ts";
 
 const oauthErrors = ["invalid_request", "invalid_grant", "unsupported_grant_type"];
 
@@ -57,7 +58,7 @@ describe("token endpoints under property-based fuzzing", () => {
     trap = trapUnhandledRejections();
     // Before the first request, so the login below is checked too.
     capture = startLogCapture();
-    const login = await lab.handler(proxyEvent("/auth/token", { username: "alice", password }));
+    const login = await lab.handler(postEvent("/auth/token", { username: "alice", password }));
     const tokens = JSON.parse(login.body) as { access_token: string; refresh_token: string };
     refreshToken = tokens.refresh_token;
     secrets.add("access token", tokens.access_token);
@@ -72,7 +73,7 @@ describe("token endpoints under property-based fuzzing", () => {
 
   it("answers the sound request it is fuzzed around with 200 (the fixture is sound)", async () => {
     // Act
-    const response = await lab.handler(proxyEvent("/auth/token", { username: "bob", password }));
+    const response = await lab.handler(postEvent("/auth/token", { username: "bob", password }));
 
     // Assess
     expect(response.statusCode).toBe(200);

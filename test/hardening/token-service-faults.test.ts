@@ -16,7 +16,8 @@ import {
   type LogCapture,
   type RejectionTrap,
 } from "../support/log-capture.ts";
-import { password, proxyEvent, startTokenServiceLab, type TokenServiceLab } from "./token-service-lab.ts";
+import { password, startTokenServiceLab, type TokenServiceLab } from "./token-service-lab.ts";
+import { postEvent } from "../support/proxy-events.ts";
 
 const serverError: DynamoDbFault = { kind: "status", status: 500, type: "InternalServerError" };
 const throttling: DynamoDbFault = { kind: "status", status: 400, type: "ProvisionedThroughputExceededException" };
@@ -72,7 +73,7 @@ describe("token service with a failing table", () => {
   });
 
   const call = async (resource: string, body: unknown) => {
-    const response = await lab.handler(proxyEvent(resource, body));
+    const response = await lab.handler(postEvent(resource, body));
     const json = JSON.parse(response.body) as Record<string, unknown>;
     for (const value of Object.values(json))
       if (typeof value === "string" && value.length > 40) secrets.add("token", value);

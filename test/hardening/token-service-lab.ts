@@ -88,12 +88,3 @@ export async function startTokenServiceLab(options: TokenServiceLabOptions = {})
     },
   };
 }
-
-/** A POST as API Gateway's proxy integration delivers it. */
-export const proxyEvent = (resource: string, body: unknown, contentType = "application/json") => ({
-  resource,
-  httpMethod: "POST",
-  headers: { "Content-Type": contentType },
-  body: typeof body === "string" ? body : JSON.stringify(body),
-  isBase64Encoded: false,
-});

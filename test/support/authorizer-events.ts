@@ -56,7 +56,7 @@ export function webSocketConnectEvent(parts: Omit<RequestParts, "verb" | "path">
   };
 }
 
-export interface LogCapture {
+export interface DecisionLog {
   readonly lines: string[];
   readonly write: (line: string) => void;
   /** Parsed lines. */
@@ -64,7 +64,7 @@ export interface LogCapture {
   last(): Record<string, unknown> | undefined;
 }
 
-export function captureLog(): LogCapture {
+export function captureLog(): DecisionLog {
   const lines: string[] = [];
   const records = (): Record<string, unknown>[] => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
   return {

@@ -5,20 +5,8 @@ import { AuthorizerCache } from "../../../local/authorizer-cache.ts";
 import { createGatewayHandler, formatRequestLog } from "../../../local/gateway.ts";
 import { parseIdentitySources } from "../../../local/identity-source.ts";
 import type { InvokeResult, LambdaInvoker } from "../../../local/lambda-runner.ts";
-import type { ApiModel, AuthorizerModel, FunctionModel, RouteModel } from "../../../local/plan-model.ts";
-
-const fn = (functionName: string): FunctionModel => ({
-  address: functionName,
-  functionName,
-  handler: "index.handler",
-  runtime: undefined,
-  timeoutSeconds: 3,
-  memoryMb: 128,
-  packagePath: "/unused.zip",
-  sourceCodeHash: undefined,
-  environment: {},
-  arn: `arn:${functionName}`,
-});
+import type { ApiModel, AuthorizerModel, RouteModel } from "../../../local/plan-model.ts";
+import { FakeInvoker, plannedFunction } from "../../support/local-fakes.ts";
 
 const authorizer = (partial: Partial<AuthorizerModel> = {}): AuthorizerModel => ({
   id: "auth1",
@@ -28,7 +16,7 @@ const authorizer = (partial: Partial<AuthorizerModel> = {}): AuthorizerModel => 
   identitySources: parseIdentitySources(partial.identitySource ?? "method.request.header.Authorization"),
   validationExpression: undefined,
   resultTtlSeconds: 300,
-  function: fn("authorizer"),
+  function: plannedFunction("authorizer"),
   ...partial,
 });
 
@@ -38,7 +26,7 @@ const route = (httpMethod: string, resourcePath: string, partial: Partial<RouteM
   httpMethod,
   authorization: "CUSTOM",
   authorizer: authorizer(),
-  integration: { type: "AWS_PROXY", function: fn("backend"), timeoutMs: 29_000 },
+  integration: { type: "AWS_PROXY", function: plannedFunction("backend"), timeoutMs: 29_000 },
   ...partial,
 });
 
@@ -75,24 +63,6 @@ const allowAll = (principalId: string): InvokeResult => ({
     context: { sub: principalId },
   },
 });
-
-/** Records every invocation and answers with the function's scripted result. */
-class FakeInvoker implements LambdaInvoker {
-  readonly calls: { functionName: string; event: Record<string, unknown> }[] = [];
-  constructor(
-    private readonly answer: (
-      functionName: string,
-      event: Record<string, unknown>,
-    ) => InvokeResult | Promise<InvokeResult>,
-  ) {}
-  invoke(functionName: string, event: unknown): Promise<InvokeResult> {
-    this.calls.push({ functionName, event: event as Record<string, unknown> });
-    return Promise.resolve(this.answer(functionName, event as Record<string, unknown>));
-  }
-  callsTo(functionName: string): Record<string, unknown>[] {
-    return this.calls.filter((call) => call.functionName === functionName).map((call) => call.event);
-  }
-}
 
 const backendOk: InvokeResult = { ok: true, payload: { statusCode: 200, body: "ok" } };
 
@@ -250,7 +220,7 @@ describe("createGateway", () => {
     );
     const planned = route("GET", "/a", {
       authorization: "NONE",
-      integration: { type: "AWS_PROXY", function: fn("backend"), timeoutMs: 50 },
+      integration: { type: "AWS_PROXY", function: plannedFunction("backend"), timeoutMs: 50 },
     });
     const base = await serve(model([planned]), slow);
 

@@ -7,6 +7,7 @@ import { strToU8, zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LambdaRunner, PackageMismatchError } from "../../../local/lambda-runner.ts";
 import type { FunctionModel } from "../../../local/plan-model.ts";
+import { alive } from "../../support/local-fakes.ts";
 
 const source = `
 let calls = 0;
@@ -42,15 +43,6 @@ const start = (functions: FunctionModel[]): Promise<LambdaRunner> =>
     environment: (model) => ({ ...model.environment, AWS_REGION: "us-east-1" }),
     onLog: (name, line) => logs.push(`${name}: ${line}`),
   });
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 let packageHash: string;
 

@@ -5,6 +5,7 @@ import { createInterface } from "node:readline";
 import { describe, expect, it, vi } from "vitest";
 import { repoRoot } from "../../../local/terraform-cli.ts";
 import { stageFixture } from "../../fixtures/local-run/stage-fixture.ts";
+import { alive } from "../../support/local-fakes.ts";
 
 const start = (args: string[]): ChildProcess =>
   spawn(process.execPath, ["--import", "tsx", join(repoRoot, "local", "main.ts"), ...args], {
@@ -58,15 +59,6 @@ const commandOf = (pid: number): string => {
     return readFileSync(join("/proc", String(pid), "cmdline"), "utf8");
   } catch {
     return "";
-  }
-};
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 };
 

@@ -3,27 +3,15 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import WebSocket from "ws";
 import { parseIdentitySources } from "../../../local/identity-source.ts";
-import type { InvokeResult, LambdaInvoker } from "../../../local/lambda-runner.ts";
-import type { FunctionModel, WebSocketApiModel } from "../../../local/plan-model.ts";
+import type { InvokeResult } from "../../../local/lambda-runner.ts";
+import type { WebSocketApiModel } from "../../../local/plan-model.ts";
 import {
   createWebSocketGateway,
   newConnectionId,
   selectRoute,
   type WebSocketGateway,
 } from "../../../local/websocket-gateway.ts";
-
-const fn = (functionName: string): FunctionModel => ({
-  address: functionName,
-  functionName,
-  handler: "index.handler",
-  runtime: undefined,
-  timeoutSeconds: 3,
-  memoryMb: 128,
-  packagePath: "/unused.zip",
-  sourceCodeHash: undefined,
-  environment: {},
-  arn: `arn:${functionName}`,
-});
+import { FakeInvoker, connect, plannedFunction } from "../../support/local-fakes.ts";
 
 const api: WebSocketApiModel = {
   name: "ws",
@@ -37,13 +25,13 @@ const api: WebSocketApiModel = {
         id: "a1",
         name: "jwt",
         identitySources: parseIdentitySources("route.request.querystring.token"),
-        function: fn("authorizer"),
+        function: plannedFunction("authorizer"),
       },
-      function: fn("backend"),
+      function: plannedFunction("backend"),
     },
-    { routeKey: "$disconnect", authorizer: undefined, function: fn("backend") },
-    { routeKey: "$default", authorizer: undefined, function: fn("backend") },
-    { routeKey: "shout", authorizer: undefined, function: fn("shouter") },
+    { routeKey: "$disconnect", authorizer: undefined, function: plannedFunction("backend") },
+    { routeKey: "$default", authorizer: undefined, function: plannedFunction("backend") },
+    { routeKey: "shout", authorizer: undefined, function: plannedFunction("shouter") },
   ],
 };
 
@@ -60,15 +48,6 @@ const allow = (resource: string): InvokeResult => ({
 });
 
 type Answer = (functionName: string, event: Record<string, unknown>) => InvokeResult;
-
-class FakeInvoker implements LambdaInvoker {
-  readonly calls: { functionName: string; event: Record<string, unknown> }[] = [];
-  constructor(private readonly answer: Answer) {}
-  invoke(functionName: string, event: unknown): Promise<InvokeResult> {
-    this.calls.push({ functionName, event: event as Record<string, unknown> });
-    return Promise.resolve(this.answer(functionName, event as Record<string, unknown>));
-  }
-}
 
 const ok: InvokeResult = { ok: true, payload: { statusCode: 200 } };
 const defaultAnswer: Answer = (name, event) => (name === "authorizer" ? allow(String(event.methodArn)) : ok);
@@ -96,16 +75,6 @@ async function serve(answer: Answer = defaultAnswer): Promise<{ url: string; inv
   gateway = created;
   const port = (http.address() as AddressInfo).port;
   return { url: `ws://127.0.0.1:${port}/live`, invoker, http: `http://127.0.0.1:${port}/live` };
-}
-
-/** Resolves with the open socket, or the handshake's HTTP status when the server refuses it. */
-function connect(url: string): Promise<WebSocket | number> {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url);
-    socket.once("open", () => resolve(socket));
-    socket.once("unexpected-response", (_request, response) => resolve(response.statusCode ?? 0));
-    socket.once("error", reject);
-  });
 }
 
 /** Waits for what a socket's other end does; throws when it never happens. */
