@@ -12,7 +12,7 @@
  * refresh interval are crossed by moving the clock instead of sleeping; tokens are timed by it.
  */
 import { randomBytes } from "node:crypto";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { AuthorizerHandler } from "../../lambda-src/authorizer/authorizer.ts";
 import { bootstrap } from "../../lambda-src/authorizer/bootstrap.ts";
 import { importHmacKey, newSigningKeySecret } from "../../lambda-src/shared/signing-secret.ts";
@@ -43,7 +43,6 @@ const now = (): number => clock;
 const advance = (ms: number): void => {
   clock += ms;
 };
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const timedClaims = (issuer: string, sub: string): Record<string, unknown> => {
   const seconds = Math.floor(clock / 1000);
   return { iss: issuer, sub, aud: "api", iat: seconds, exp: seconds + 3600 };
@@ -73,6 +72,7 @@ describe("fault injection on the authorizer's dependencies", () => {
 
   afterEach(() => {
     secrets.setPersistentFault(undefined);
+    vi.useRealTimers();
   });
 
   afterAll(async () => {
@@ -153,7 +153,8 @@ describe("fault injection on the authorizer's dependencies", () => {
       const handler = oidcAuthorizer(server);
       const warm = await decide(handler, await jwksToken(server, "warm-user"));
       // Past jose's refetch cooldown, so the unknown kid below really goes to the failing endpoint.
-      await sleep(1_100);
+      // Past the JWKS refetch cooldown, on the clock the remote key set reads.
+      vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 1_100 });
       server.setPersistentFault({ kind: "status", status: 503 });
       const rotated = await server.rotate();
 
@@ -183,7 +184,8 @@ describe("fault injection on the authorizer's dependencies", () => {
       // Act
       const missing = await decide(handler, unpublished);
       await server.replace(kid);
-      await sleep(1_100);
+      // Past the JWKS refetch cooldown, on the clock the remote key set reads.
+      vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 1_100 });
       const published = await decide(handler, await jwksToken(server, "published"));
       const oldMaterial = await decide(handler, unpublished);
 
