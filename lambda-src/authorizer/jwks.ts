@@ -12,7 +12,7 @@
  * - backoff: after a failed fetch, no other fetch for a while, so an outage cannot make every
  *   request wait for a timeout, and a cold authorizer fails closed at once.
  */
-import { createLocalJWKSet, errors, type JWTVerifyGetKey } from "jose";
+import { errors, type JWTVerifyGetKey } from "jose";
 import { DependencyError } from "../shared/errors.ts";
 import { RemoteKeySet } from "./remote-key-set.ts";
 
@@ -45,9 +45,13 @@ export class JwksKeySource {
 
   constructor(jwksUri: string, options: JwksOptions) {
     this.#url = new URL(jwksUri);
-    this.#remote = new RemoteKeySet(this.#url, { timeoutMs: options.timeoutMs, cooldownMs: options.cooldownMs });
-    this.#retryAfterFailureMs = Math.min(options.cooldownMs, maxRetryAfterFailureMs);
     this.#now = options.now ?? Date.now;
+    this.#remote = new RemoteKeySet(this.#url, {
+      timeoutMs: options.timeoutMs,
+      cooldownMs: options.cooldownMs,
+      now: this.#now,
+    });
+    this.#retryAfterFailureMs = Math.min(options.cooldownMs, maxRetryAfterFailureMs);
   }
 
   /** A jose key resolver for `jwtVerify`. */
@@ -60,8 +64,7 @@ export class JwksKeySource {
     } catch (error) {
       if (isTokenFault(error)) throw error;
       this.#failedAt = this.#now();
-      const cached = this.#remote.jwks();
-      this.#stale = cached === undefined ? undefined : createLocalJWKSet(cached);
+      this.#stale = this.#remote.lastKnownKeys();
       return this.#fromStale(header, token, error);
     }
   };

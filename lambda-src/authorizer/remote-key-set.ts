@@ -8,7 +8,8 @@
  * - a `kid` it lacks refetches it, at most once per cooldown after the last successful fetch;
  * - concurrent callers share one fetch in flight;
  * - a failed fetch keeps the previous keys in place (the caller decides whether to use them).
- * Freshness is judged by `Date.now()`, as jose judges it.
+ * Freshness is judged by the clock it is given (`Date.now` unless a caller injects one), so the
+ * authorizer's cooldowns and this set's all run on the same time.
  */
 import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey, type LocalJWKSet } from "jose";
 import { fetchJwks } from "./jwks-fetch.ts";
@@ -19,12 +20,15 @@ export const keysMaxAgeMs = 600_000;
 export interface RemoteKeySetOptions {
   readonly timeoutMs: number;
   readonly cooldownMs: number;
+  /** Epoch milliseconds. */
+  readonly now?: () => number;
 }
 
 export class RemoteKeySet {
   readonly #url: URL;
   readonly #timeoutMs: number;
   readonly #cooldownMs: number;
+  readonly #now: () => number;
   #local: LocalJWKSet | undefined;
   #fetchedAt = Number.NaN;
   #pending: Promise<LocalJWKSet> | undefined;
@@ -33,6 +37,7 @@ export class RemoteKeySet {
     this.#url = url;
     this.#timeoutMs = options.timeoutMs;
     this.#cooldownMs = options.cooldownMs;
+    this.#now = options.now ?? (() => Date.now());
   }
 
   readonly getKey: JWTVerifyGetKey = async (header, token) => {
@@ -47,13 +52,13 @@ export class RemoteKeySet {
     }
   };
 
-  /** The set fetched last, if any fetch ever succeeded. */
-  jwks(): JSONWebKeySet | undefined {
-    return this.#local?.jwks();
+  /** The keys fetched last, if any fetch ever succeeded: what stays usable while the issuer fails. */
+  lastKnownKeys(): LocalJWKSet | undefined {
+    return this.#local;
   }
 
   #freshFor(durationMs: number): boolean {
-    return Number.isFinite(this.#fetchedAt) && Date.now() < this.#fetchedAt + durationMs;
+    return Number.isFinite(this.#fetchedAt) && this.#now() < this.#fetchedAt + durationMs;
   }
 
   #reload(): Promise<LocalJWKSet> {
@@ -62,7 +67,7 @@ export class RemoteKeySet {
         // createLocalJWKSet checks the shape itself and throws JWKSInvalid for anything but a key set.
         const local = createLocalJWKSet(json as JSONWebKeySet);
         this.#local = local;
-        this.#fetchedAt = Date.now();
+        this.#fetchedAt = this.#now();
         return local;
       })
       .finally(() => {

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { SignJWT } from "jose";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { bootstrap } from "../../lambda-src/authorizer/bootstrap.ts";
 import { importHmacKey, keyBytesFromSecret, newSigningKeySecret } from "../../lambda-src/shared/signing-secret.ts";
 import { startJwksServer, type JwksServer } from "../../local/jwks-server.ts";
@@ -24,7 +24,6 @@ describe("authorizer with failing dependencies", () => {
   });
 
   afterEach(() => {
-    vi.useRealTimers();
     idp.setPersistentFault(undefined);
     secrets.setPersistentFault(undefined);
   });
@@ -67,8 +66,8 @@ describe("authorizer with failing dependencies", () => {
     const handler = bootstrap(jwksEnvironment(), { write: log.write, now: () => now });
     const warm = await idp.sign({ sub: "warm", aud: "api" });
     await handler(tokenEvent(warm));
-    // Past the remote key set's cooldown, on the clock it reads, so the unknown kid below does try a refetch.
-    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 1_100 });
+    // Past the remote key set's cooldown, so the unknown kid below does try a refetch.
+    now += 1_100;
     idp.setPersistentFault({ kind: "status", status: 500 });
     const rotated = await idp.rotate();
     const fresh = await idp.sign({ sub: "fresh", aud: "api" }, { kid: rotated.kid });

@@ -12,7 +12,7 @@
  * refresh interval are crossed by moving the clock instead of sleeping; tokens are timed by it.
  */
 import { randomBytes } from "node:crypto";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { AuthorizerHandler } from "../../lambda-src/authorizer/authorizer.ts";
 import { bootstrap } from "../../lambda-src/authorizer/bootstrap.ts";
 import { importHmacKey, newSigningKeySecret } from "../../lambda-src/shared/signing-secret.ts";
@@ -72,7 +72,6 @@ describe("fault injection on the authorizer's dependencies", () => {
 
   afterEach(() => {
     secrets.setPersistentFault(undefined);
-    vi.useRealTimers();
   });
 
   afterAll(async () => {
@@ -153,8 +152,8 @@ describe("fault injection on the authorizer's dependencies", () => {
       const handler = oidcAuthorizer(server);
       const warm = await decide(handler, await jwksToken(server, "warm-user"));
       // Past jose's refetch cooldown, so the unknown kid below really goes to the failing endpoint.
-      // Past the JWKS refetch cooldown, on the clock the remote key set reads.
-      vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 1_100 });
+      // Past the JWKS refetch cooldown.
+      advance(1_100);
       server.setPersistentFault({ kind: "status", status: 503 });
       const rotated = await server.rotate();
 
@@ -184,8 +183,8 @@ describe("fault injection on the authorizer's dependencies", () => {
       // Act
       const missing = await decide(handler, unpublished);
       await server.replace(kid);
-      // Past the JWKS refetch cooldown, on the clock the remote key set reads.
-      vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 1_100 });
+      // Past the JWKS refetch cooldown.
+      advance(1_100);
       const published = await decide(handler, await jwksToken(server, "published"));
       const oldMaterial = await decide(handler, unpublished);
 

@@ -1,5 +1,5 @@
 import { exportJWK, type CryptoKey, type JWTVerifyGetKey } from "jose";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { JwksKeySource } from "../../../lambda-src/authorizer/jwks.ts";
 import { DependencyError } from "../../../lambda-src/shared/errors.ts";
 import { startJwksServer, type JwksServer } from "../../../local/jwks-server.ts";
@@ -15,7 +15,6 @@ describe("JwksKeySource over a loopback issuer", () => {
 
   afterEach(() => {
     server.setPersistentFault(undefined);
-    vi.useRealTimers();
   });
 
   afterAll(async () => {
@@ -43,11 +42,11 @@ describe("JwksKeySource over a loopback issuer", () => {
 
   it("picks up a rotated key with one refetch", async () => {
     // Prepare
-    const source = new JwksKeySource(server.jwksUri, { timeoutMs: 1_000, cooldownMs: 1_000 });
+    let now = Date.now();
+    const source = new JwksKeySource(server.jwksUri, { timeoutMs: 1_000, cooldownMs: 1_000, now: () => now });
     await source.getKey(header(server.activeKey.kid), token);
     const rotated = await server.rotate();
-    // Past the 1 s cooldown, on the clock the remote set reads.
-    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 1_100 });
+    now += 1_100;
     const before = server.requests.get(jwksPath) ?? 0;
 
     // Act
@@ -83,7 +82,6 @@ describe("JwksKeySource over a loopback issuer", () => {
     let now = 0;
     const source = new JwksKeySource(server.jwksUri, { timeoutMs: 200, cooldownMs: 30_000, now: () => now });
     await source.getKey(header(server.activeKey.kid), token);
-    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 11 * 60_000 });
     now += 11 * 60_000;
     server.setPersistentFault(fault);
 
