@@ -1,57 +1,44 @@
 /**
- * The login timing-equality check (bench/enumeration.ts, issue 4) as a section: it is a script
- * with its own output and exit code, so it runs as a child process and its table is read back.
+ * The login timing-equality check (bench/enumeration.ts, issue 4) as a section of `npm run bench`:
+ * the same measurement the script prints, taken in-process.
  */
-import { spawn } from "node:child_process";
-import { join } from "node:path";
-import type { SectionResult, TargetCheck } from "./report.ts";
+import { enumerationRatio, enumerationTolerance, measureEnumeration, percentile } from "./enumeration.ts";
+import type { SectionResult } from "./report.ts";
+import { formatNumber } from "./stats.ts";
 
 export const enumerationIterations = (quick: boolean): number => (quick ? 4 : 40);
 
-const rowPattern = /^(unknown user|wrong password|bcrypt import \*)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*$/;
-const ratioPattern = /^median ratio unknown\/wrong = ([\d.]+): (within|OUTSIDE) ±(\d+)%/;
-
-function runScript(iterations: number): Promise<{ stdout: string; code: number | null }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "enumeration.ts")], {
-      env: { ...process.env, ENUMERATION_ITERATIONS: String(iterations) },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let stdout = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-    child.on("error", reject);
-    child.on("exit", (code) => resolve({ stdout, code }));
-  });
-}
-
 export async function runEnumeration(iterations: number, progress: (line: string) => void): Promise<SectionResult> {
-  progress(`enumeration: bench/enumeration.ts with ${iterations} iterations`);
-  const { stdout, code } = await runScript(iterations);
-  const lines = stdout.split("\n");
-  const rows = lines.flatMap((line) => {
-    const match = rowPattern.exec(line);
-    return match === null ? [] : [match.slice(1, 5)];
-  });
-  const ratio = lines.map((line) => ratioPattern.exec(line)).find((match) => match !== null);
-  if (ratio === undefined || rows.length === 0) throw new Error(`bench/enumeration.ts printed no result:\n${stdout}`);
-  const targets: TargetCheck[] = [
-    {
-      section: "enumeration",
-      target: `login: unknown user / wrong password median within ±${ratio[3] ?? "?"}%`,
-      measured: `${ratio[1] ?? "?"} (script exit ${String(code)})`,
-      met: ratio[2] === "within",
-    },
+  progress(`enumeration: ${iterations} interleaved logins per case`);
+  const samples = await measureEnumeration(iterations);
+  const ratio = enumerationRatio(samples);
+  const row = (label: string, values: readonly number[]): string[] => [
+    label,
+    ...[0.1, 0.5, 0.9].map((p) => formatNumber(percentile(values, p))),
   ];
   return {
     tables: [
       {
         title: `Login timing equality (bench/enumeration.ts, ${iterations} interleaved samples, ms)`,
         columns: ["case", "p10", "median", "p90"],
-        rows,
-        notes: lines.filter((line) => line.startsWith("*")),
+        rows: [
+          row("unknown user", samples.unknownUser),
+          row("wrong password", samples.wrongPassword),
+          row("bcrypt import *", samples.bcryptImport),
+        ],
+        notes: [
+          `* informational: wrong password for a not-yet-rehashed bcrypt user, ratio to unknown user = ${(percentile(samples.bcryptImport, 0.5) / percentile(samples.unknownUser, 0.5)).toFixed(3)}`,
+        ],
       },
     ],
-    targets,
-    data: { stdout, code },
+    targets: [
+      {
+        section: "enumeration",
+        target: `login: unknown user / wrong password median within ±${enumerationTolerance * 100}%`,
+        measured: ratio.toFixed(3),
+        met: Math.abs(ratio - 1) <= enumerationTolerance,
+      },
+    ],
+    data: samples,
   };
 }

@@ -5,7 +5,8 @@
  * scrypt parameters for the stored hash and the dummy hash), against dynalite on 127.0.0.1.
  * Prints a table of medians and fails (exit code 1) when they differ by more than 10%.
  *
- * A benchmark-style check, not a timed test: run it alone on a quiet machine,
+ * A benchmark-style check, not a timed test: `npm run bench` runs it as its enumeration section,
+ * and it runs alone on a quiet machine as
  *   npx tsx bench/enumeration.ts            (ENUMERATION_ITERATIONS=40 for more samples)
  * The two cases are interleaved, so drift in machine load hits both alike.
  *
@@ -16,19 +17,19 @@
 import { randomBytes } from "node:crypto";
 import bcrypt from "bcryptjs";
 import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
 import { hashPassword } from "../lambda-src/shared/password-hash.ts";
 import type { Logger } from "../lambda-src/shared/log.ts";
 import { newSigningKeySecret } from "../lambda-src/shared/signing-secret.ts";
 import { UsersTable } from "../lambda-src/shared/users-table.ts";
 import type { TokenServiceHandler } from "../lambda-src/token-service/handler.ts";
 import { wireTokenService } from "../lambda-src/token-service/wiring.ts";
-import { startLoopbackAws } from "../test/support/loopback-aws.ts";
+import { pointAwsAt, startLoopbackAws } from "../test/support/loopback-aws.ts";
 import { quantile } from "./stats.ts";
 import { postEvent } from "../test/support/proxy-events.ts";
 
-const iterations = Number(process.env.ENUMERATION_ITERATIONS ?? "") || 25;
 const warmup = 3;
-const tolerance = 0.1;
+export const enumerationTolerance = 0.1;
 
 const quiet: Logger = () => undefined;
 
@@ -45,19 +46,21 @@ async function timeLogin(handler: TokenServiceHandler, username: string, passwor
   return elapsed;
 }
 
-const percentile = (samples: readonly number[], p: number): number =>
-  quantile(
-    [...samples].sort((a, b) => a - b),
-    p,
-  );
+export interface EnumerationSamples {
+  /** Milliseconds per login, `iterations` interleaved samples per case. */
+  readonly unknownUser: readonly number[];
+  readonly wrongPassword: readonly number[];
+  /** Wrong password for an imported bcrypt user not yet rehashed: informational. */
+  readonly bcryptImport: readonly number[];
+}
 
-async function main(): Promise<void> {
+export async function measureEnumeration(iterations: number): Promise<EnumerationSamples> {
   const aws = await startLoopbackAws();
+  const restoreAws = pointAwsAt(aws.secrets);
   try {
     const tableName = await aws.newTable();
     const secretName = `bench-${randomBytes(4).toString("hex")}`;
     const { arn } = aws.secrets.createSecret(secretName, newSigningKeySecret());
-    process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = aws.secrets.endpoint;
     const users = new UsersTable(aws.client, tableName);
     // The stored hash and the dummy hash both use the current (production) parameters, as index.ts does.
     await users.createUser(
@@ -113,31 +116,47 @@ async function main(): Promise<void> {
       imported.push(d);
     }
 
-    const rows = [
-      ["unknown user", unknown],
-      ["wrong password", wrong],
-      ["bcrypt import *", imported],
-    ] as const;
-    const format = (ms: number): string => ms.toFixed(1).padStart(9);
-    console.log(`login timing, ${iterations} interleaved samples per case (after ${warmup} warm-up rounds)`);
-    console.log(`${"case".padEnd(16)} ${"p10 ms".padStart(9)} ${"median ms".padStart(9)} ${"p90 ms".padStart(9)}`);
-    for (const [label, samples] of rows) {
-      console.log(
-        `${label.padEnd(16)} ${format(percentile(samples, 0.1))} ${format(percentile(samples, 0.5))} ${format(percentile(samples, 0.9))}`,
-      );
-    }
-    const ratio = percentile(unknown, 0.5) / percentile(wrong, 0.5);
-    const within = Math.abs(ratio - 1) <= tolerance;
-    console.log(
-      `median ratio unknown/wrong = ${ratio.toFixed(3)}: ${within ? "within" : "OUTSIDE"} ±${tolerance * 100}%`,
-    );
-    console.log(
-      `* informational: wrong password for a not-yet-rehashed bcrypt user, ratio to unknown user = ${(percentile(imported, 0.5) / percentile(unknown, 0.5)).toFixed(3)}`,
-    );
-    if (!within) process.exitCode = 1;
+    return { unknownUser: unknown, wrongPassword: wrong, bcryptImport: imported };
   } finally {
+    restoreAws();
     await aws.close();
   }
 }
 
-await main();
+export const percentile = (samples: readonly number[], p: number): number =>
+  quantile(
+    [...samples].sort((a, b) => a - b),
+    p,
+  );
+
+/** The median unknown-user login over the median wrong-password login: 1 when they cannot be told apart. */
+export const enumerationRatio = (samples: EnumerationSamples): number =>
+  percentile(samples.unknownUser, 0.5) / percentile(samples.wrongPassword, 0.5);
+
+async function main(): Promise<void> {
+  const iterations = Number(process.env.ENUMERATION_ITERATIONS ?? "") || 25;
+  const samples = await measureEnumeration(iterations);
+  const format = (ms: number): string => ms.toFixed(1).padStart(9);
+  console.log(`login timing, ${iterations} interleaved samples per case (after ${warmup} warm-up rounds)`);
+  console.log(`${"case".padEnd(16)} ${"p10 ms".padStart(9)} ${"median ms".padStart(9)} ${"p90 ms".padStart(9)}`);
+  for (const [label, values] of [
+    ["unknown user", samples.unknownUser],
+    ["wrong password", samples.wrongPassword],
+    ["bcrypt import *", samples.bcryptImport],
+  ] as const) {
+    console.log(
+      `${label.padEnd(16)} ${format(percentile(values, 0.1))} ${format(percentile(values, 0.5))} ${format(percentile(values, 0.9))}`,
+    );
+  }
+  const ratio = enumerationRatio(samples);
+  const within = Math.abs(ratio - 1) <= enumerationTolerance;
+  console.log(
+    `median ratio unknown/wrong = ${ratio.toFixed(3)}: ${within ? "within" : "OUTSIDE"} ±${enumerationTolerance * 100}%`,
+  );
+  console.log(
+    `* informational: wrong password for a not-yet-rehashed bcrypt user, ratio to unknown user = ${(percentile(samples.bcryptImport, 0.5) / percentile(samples.unknownUser, 0.5)).toFixed(3)}`,
+  );
+  if (!within) process.exitCode = 1;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
