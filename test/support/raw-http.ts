@@ -28,7 +28,9 @@ export function rawRequest(
   ].join("\r\n");
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    const socket = connect({ host: hostname, port: Number(port) }, () => socket.end(head));
+    // Written, not ended: a half-closed socket may be dropped before a slow answer; the server
+    // closes it after the answer, as `connection: close` asks.
+    const socket = connect({ host: hostname, port: Number(port) }, () => socket.write(head));
     socket.on("data", (chunk: Buffer) => chunks.push(chunk));
     socket.on("error", reject);
     socket.on("close", () => {
