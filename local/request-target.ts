@@ -31,7 +31,10 @@ export function parseRequestTarget(target: string): RequestTarget {
   return { ok: true, path, query };
 }
 
-/** What a log line may show of a target: the part before its query or fragment. */
+/**
+ * What a log line may show of a target: its path, without the query or fragment, and without the
+ * authority of an absolute form (userinfo may hold a password).
+ */
 export function loggablePath(target: string): string {
-  return target.replace(/[?#].*$/s, "");
+  return target.replace(/^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/, "").replace(/[?#].*$/s, "");
 }
