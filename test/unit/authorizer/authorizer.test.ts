@@ -111,6 +111,34 @@ describe("createAuthorizer", () => {
     expect(cache.size).toBe(size);
   });
 
+  it("logs an unexpected failure by the error's name only, never its message (which may quote the token)", async () => {
+    // Prepare: a key source failing with a message that quotes the token it was handed.
+    const config = parseConfig({
+      JWT_ISSUERS: JSON.stringify([{ type: "oidc", issuer: idp.issuer, jwks_uri: idp.jwksUri, audiences: ["api"] }]),
+    });
+    const failing = captureLog();
+    const failingHandler = createAuthorizer({
+      config,
+      issuers: new IssuerRegistry(config.issuers, {
+        clockToleranceSeconds: config.clockToleranceSeconds,
+        now: Date.now,
+        jwks: () => (_header, token) => Promise.reject(new TypeError(`cannot read ${token.signature}`)),
+        signingSecret: () => new SigningSecret(() => Promise.resolve(undefined)),
+      }),
+      cache: new DecisionCache<VerifiedDecision>(config.decisionCacheSize),
+      write: failing.write,
+    });
+    const token = await idp.sign({ sub: "u4", aud: "api" });
+
+    // Act
+    const attempt = failingHandler(tokenEvent(token));
+
+    // Assess
+    await expect(attempt).rejects.toThrow(new Error("Unauthorized"));
+    expect(failing.last()).toMatchObject({ level: "error", reason: "INTERNAL_ERROR", detail: "TypeError" });
+    expect(failing.lines.join("\n")).not.toContain(token.split(".")[2]);
+  });
+
   it.each([
     ["nothing", undefined],
     ["a string", "event"],
