@@ -40,7 +40,11 @@ let aws: LoopbackAws;
 let tableName: string;
 let clock = Date.parse("2030-01-01T00:00:00Z");
 const logged: string[] = [];
-const log: Logger = (level, event) => logged.push(`${level}:${event}`);
+const loggedFields: unknown[] = [];
+const log: Logger = (level, event, fields) => {
+  logged.push(`${level}:${event}`);
+  loggedFields.push(fields);
+};
 
 const newService = async () => {
   const key = await importHmacKey(randomBytes(32));
@@ -132,6 +136,38 @@ describe("TokenService", () => {
     await new UsersTable(aws.client, tableName).setDisabled("bob", true, new Date(clock));
 
     // Act
+    const attempt = service.refresh(token);
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(InvalidGrantError);
+  });
+
+  it("refuses a disabled user's right password and writes no refresh token", async () => {
+    // Prepare
+    const users = new UsersTable(aws.client, tableName);
+    const hash = await hashPassword(password, fast);
+    await users.createUser(
+      { username: "dora", passwordHash: hash, scopes: [], groups: [], disabled: true },
+      new Date(clock),
+    );
+    const service = await newService();
+    const before = await familyItems();
+
+    // Act
+    const attempt = service.login("dora", password);
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(InvalidGrantError);
+    expect(await familyItems()).toBe(before);
+  });
+
+  it("refuses a refresh token after logout", async () => {
+    // Prepare
+    const service = await newService();
+    const { refresh_token: token } = await service.login("alice", password);
+
+    // Act
+    await service.logout(token);
     const attempt = service.refresh(token);
 
     // Assess
@@ -245,12 +281,14 @@ describe("TokenService", () => {
     // Prepare
     const service = await newService();
     logged.length = 0;
+    const wrongPassword = "wrong password entirely";
 
     // Act
-    const { refresh_token: token } = await service.login("alice", password);
+    const { refresh_token: token, access_token: accessToken } = await service.login("alice", password);
     await service.refresh(token);
     await service.refresh(token).catch(() => undefined);
-    await service.login("alice", "wrong password entirely").catch(() => undefined);
+    await service.login("alice", wrongPassword).catch(() => undefined);
+    await service.login("nobody-else", wrongPassword).catch(() => undefined);
 
     // Assess
     expect(logged).toEqual([
@@ -258,6 +296,9 @@ describe("TokenService", () => {
       "info:refresh_succeeded",
       "warn:refresh_token_reuse_detected",
       "info:login_rejected",
+      "info:login_rejected",
     ]);
+    const written = JSON.stringify(loggedFields);
+    for (const secret of [password, wrongPassword, token, accessToken]) expect(written).not.toContain(secret);
   });
 });
