@@ -68,14 +68,28 @@ interface Run {
 
 let child: ReturnType<typeof spawn> | undefined;
 let workspace: string | undefined;
+/** Set by Ctrl-C: the test run it cut short is no verdict, so nothing more is reported. */
+let interrupted = false;
+
+/** vitest and its worker processes, as one process group. */
+function killRun(run: ReturnType<typeof spawn> | undefined): void {
+  if (run?.pid === undefined || run.exitCode !== null) return;
+  try {
+    process.kill(-run.pid, "SIGKILL");
+  } catch {
+    run.kill("SIGKILL");
+  }
+}
 
 async function cleanUp(): Promise<void> {
-  child?.kill("SIGKILL");
+  killRun(child);
   if (workspace !== undefined) await rm(workspace, { recursive: true, force: true });
 }
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
+    interrupted = true;
+    console.error(`\n${signal}: stopped; the working tree was never touched, and the copy is removed`);
     void cleanUp().finally(() => process.exit(130));
   });
 }
@@ -108,6 +122,8 @@ function vitest(root: string, files: readonly string[], bail: boolean): Promise<
       cwd: root,
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, FORCE_COLOR: "0" },
+      // Its own process group, so a timeout or Ctrl-C ends its workers with it.
+      detached: true,
     });
     child = started;
     let output = "";
@@ -116,12 +132,13 @@ function vitest(root: string, files: readonly string[], bail: boolean): Promise<
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      started.kill("SIGKILL");
+      killRun(started);
     }, timeoutMs);
     started.on("error", reject);
     started.on("exit", (code) => {
       clearTimeout(timer);
       child = undefined;
+      if (interrupted) return;
       readFile(reportFile, "utf8")
         .then((text) => JSON.parse(text) as VitestReport)
         .catch(() => undefined)
