@@ -159,7 +159,9 @@ function verdictOf(run: Run): Verdict {
   const first = failed?.[0];
   // A failed run without a failed test: a file did not load (the mutant broke the syntax or an import).
   if (first === undefined) return { kind: "broken", detail: run.output.split("\n").slice(-15).join("\n") };
-  return { kind: "killed", by: first.fullName };
+  // Test names may quote a whole token: the first 120 characters say which test it was.
+  const name = first.fullName.length > 120 ? `${first.fullName.slice(0, 117)}...` : first.fullName;
+  return { kind: "killed", by: name };
 }
 
 async function main(): Promise<number> {
