@@ -511,6 +511,17 @@ variable "cors" {
     error_message = "cors.allow_methods holds upper-case HTTP methods such as \"PATCH\", or \"*\" when allow_credentials is false (browsers read \"*\" literally on credentialed requests)."
   }
 
+  # A header outside the CORS-safelist (Authorization never is one) leaves a browser only if the
+  # preflight allows it, and `*` never covers Authorization: https://fetch.spec.whatwg.org/#cors-preflight-fetch
+  validation {
+    condition = var.cors == null || try(alltrue([
+      for source in split(",", var.authorizer.identity_source) :
+      contains([for name in var.cors.allow_headers : lower(name)], lower(regex("^method\\.request\\.header\\.(.+)$", trimspace(source))[0]))
+      if startswith(trimspace(source), "method.request.header.")
+    ]), false)
+    error_message = "cors.allow_headers must name every header authorizer.identity_source reads (\"Authorization\" by default): a browser cannot send a header its preflight was not allowed."
+  }
+
   # A value that is not a whole number of seconds makes browsers fall back to 5 seconds; Chromium caps
   # the cache at 7200 s and Firefox at 86400 s (https://fetch.spec.whatwg.org/#http-access-control-max-age).
   validation {

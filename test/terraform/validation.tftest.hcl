@@ -566,6 +566,25 @@ run "accepts_cors_wildcard_methods_without_credentials" {
   }
 }
 
+run "rejects_cors_without_the_header_the_authorizer_reads" {
+  command = plan
+
+  variables {
+    cors = { allow_origin = "https://app.example.com", allow_headers = ["Content-Type"] }
+  }
+
+  expect_failures = [var.cors]
+}
+
+run "accepts_cors_allowing_a_custom_identity_header_in_any_case" {
+  command = plan
+
+  variables {
+    authorizer = { type = "REQUEST", identity_source = "method.request.header.X-Token, method.request.querystring.token", result_ttl_in_seconds = 0 }
+    cors       = { allow_origin = "https://app.example.com", allow_headers = ["x-token", "Content-Type"] }
+  }
+}
+
 run "rejects_cors_header_name_with_space" {
   command = plan
 
