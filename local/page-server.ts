@@ -79,7 +79,7 @@ export async function startExamplePage(
   const dir = join(rootDir, "web");
   if (!existsSync(join(dir, "index.html"))) return undefined;
   const origin = plannedAllowOrigin(model);
-  const local = /^http:\/\/(?:127\.0\.0\.1|localhost):(\d+)$/.exec(origin ?? "");
+  const local = /^http:\/\/(?:127\.0\.0\.1|localhost):([1-9]\d*)$/.exec(origin ?? "");
   const port = local?.[1] === undefined ? 0 : Number(local[1]);
   const server = await servePage(dir, port).catch((error: unknown) => {
     throw new Error(
