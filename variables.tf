@@ -529,6 +529,32 @@ variable "cors" {
     condition     = var.cors == null || try(alltrue([for name in concat(var.cors.allow_headers, var.cors.expose_headers) : can(regex("^[A-Za-z0-9-]+$", name))]), false)
     error_message = "cors.allow_headers and cors.expose_headers hold header names only (letters, digits and -), such as \"Authorization\"."
   }
+
+  # Browsers compare methods byte for byte and upper-case only DELETE, GET, HEAD, OPTIONS, POST and
+  # PUT, so "patch" would not allow a PATCH; `*` is read literally on a request with credentials.
+  # https://fetch.spec.whatwg.org/#cors-preflight-fetch
+  validation {
+    condition     = var.cors == null || try(alltrue([for method in var.cors.allow_methods : can(regex("^[A-Z]+$", method)) || (method == "*" && !var.cors.allow_credentials)]), false)
+    error_message = "cors.allow_methods holds upper-case HTTP methods such as \"PATCH\", or \"*\" when allow_credentials is false (browsers read \"*\" literally on credentialed requests)."
+  }
+
+  # A header outside the CORS-safelist (Authorization never is one) leaves a browser only if the
+  # preflight allows it, and `*` never covers Authorization: https://fetch.spec.whatwg.org/#cors-preflight-fetch
+  validation {
+    condition = var.cors == null || try(alltrue([
+      for source in split(",", var.authorizer.identity_source) :
+      contains([for name in var.cors.allow_headers : lower(name)], lower(regex("^method\\.request\\.header\\.(.+)$", trimspace(source))[0]))
+      if startswith(trimspace(source), "method.request.header.")
+    ]), false)
+    error_message = "cors.allow_headers must name every header authorizer.identity_source reads (\"Authorization\" by default): a browser cannot send a header its preflight was not allowed."
+  }
+
+  # A value that is not a whole number of seconds makes browsers fall back to 5 seconds; Chromium caps
+  # the cache at 7200 s and Firefox at 86400 s (https://fetch.spec.whatwg.org/#http-access-control-max-age).
+  validation {
+    condition     = var.cors == null || try(var.cors.max_age_seconds >= 0 && var.cors.max_age_seconds <= 86400 && floor(var.cors.max_age_seconds) == var.cors.max_age_seconds, false)
+    error_message = "cors.max_age_seconds must be a whole number of seconds from 0 to 86400 (Chromium uses at most 7200)."
+  }
 }
 
 ################################################################################

@@ -31,7 +31,9 @@ export function curlLines(model: ApiModel, baseUrl: string, credentials: DemoCre
   // Login first, protected calls next, and a logout last so pasting every line in order works.
   const order = (route: RouteModel): number =>
     route.resourcePath.endsWith("/token") ? 0 : !isPublic(route) ? 1 : route.resourcePath.endsWith("/logout") ? 3 : 2;
-  return [...model.routes]
+  // MOCK methods are the CORS preflights: the browser sends those, not someone pasting commands.
+  return model.routes
+    .filter((route) => route.integration?.type !== "MOCK")
     .sort((a, b) => order(a) - order(b) || a.resourcePath.localeCompare(b.resourcePath))
     .map((route) => commandFor(route, baseUrl, credentials));
 }

@@ -15,6 +15,7 @@ const gatewayResponseDefaults = {
   AUTHORIZER_FAILURE: { status: 500, errorType: "AuthorizerFailureException" },
   MISSING_AUTHENTICATION_TOKEN: { status: 403, errorType: "MissingAuthenticationTokenException" },
   UNAUTHORIZED: { status: 401, errorType: "UnauthorizedException" },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, errorType: "UnsupportedMediaTypeException" },
   INTEGRATION_FAILURE: { status: 504, errorType: "InternalServerErrorException" },
   INTEGRATION_TIMEOUT: { status: 504, errorType: "InternalServerErrorException" },
   /** DEFAULT_5XX answers a malformed Lambda proxy response, which API Gateway reports as 502. */

@@ -13,6 +13,7 @@ import { renderGatewayResponse, type GatewayResponseType } from "./gateway-respo
 import { checkIdentity, type IdentityRequest } from "./identity-source.ts";
 import type { LambdaInvoker } from "./lambda-runner.ts";
 import type { ApiModel, AuthorizerModel, RouteModel } from "./plan-model.ts";
+import { runMockIntegration } from "./mock-integration.ts";
 import { evaluatePolicy, methodArn } from "./policy-evaluation.ts";
 import { buildProxyEvent, mapProxyResponse, type ApiContext, type IncomingProxyRequest } from "./proxy-event.ts";
 import { loggablePath, parseRequestTarget } from "./request-target.ts";
@@ -233,12 +234,17 @@ export function createGatewayHandler(
     authorization: Authorization | undefined,
   ): Promise<Outcome> => {
     const integration = route.integration;
+    if (integration?.mock !== undefined) return runMockIntegration(integration.mock, request);
     if (integration?.type !== "AWS_PROXY" || integration.function === undefined) {
+      const what =
+        integration?.type === "AWS_PROXY"
+          ? "a Lambda proxy integration calling a function this plan does not create"
+          : `a ${integration?.type ?? "missing"} integration (only AWS_PROXY and MOCK run locally)`;
       return {
         kind: "gateway",
         type: "API_CONFIGURATION_ERROR",
-        message: messages.internal,
-        detail: `only Lambda proxy integrations run locally (${integration?.type ?? "no integration"})`,
+        message: `The local run does not emulate ${what}`,
+        detail: `not emulated: ${what}`,
       };
     }
     const event = buildProxyEvent(

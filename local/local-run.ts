@@ -17,6 +17,7 @@ import {
   rewriteEnvironment,
   startLocalServices,
 } from "./local-services.ts";
+import { startExamplePage, type ExamplePage } from "./page-server.ts";
 import { buildApiModel, type ApiModel, type FunctionModel } from "./plan-model.ts";
 import { plannedResources } from "./terraform-state.ts";
 import { createWebSocketGateway } from "./websocket-gateway.ts";
@@ -43,6 +44,8 @@ export interface LocalRun {
   readonly baseUrl: string;
   /** ws://127.0.0.1:PORT/STAGE of each WebSocket API. */
   readonly webSocketUrls: readonly string[];
+  /** The root's `web/` page, served from the origin its CORS settings allow (see page-server.ts). */
+  readonly page: Omit<ExamplePage, "server"> | undefined;
   readonly model: ApiModel;
   /** Environment of the local services (endpoints, region, credentials), for seeding and tools. */
   readonly environment: Readonly<Record<string, string>>;
@@ -78,6 +81,7 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
   const services = await startLocalServices(model, options.signingSecret);
   let runner: LambdaRunner | undefined;
   let cognito: LocalCognito | undefined;
+  let page: ExamplePage | undefined;
   const counts = new Map<string, number>();
   // The front is listening before the functions start: WebSocket integrations need its port.
   const front: LambdaInvoker = {
@@ -134,9 +138,14 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
       onLog: options.functionLog,
     });
     const started = runner;
+    const baseUrl = `http://127.0.0.1:${port}/${model.stageName}`;
+    const webSocketUrls = model.webSocketApis.map((api) => `ws://127.0.0.1:${port}/${api.stageName}`);
+    page = await startExamplePage(options.rootDir, model, baseUrl, webSocketUrls[0]);
+    const served = page;
     return {
-      baseUrl: `http://127.0.0.1:${port}/${model.stageName}`,
-      webSocketUrls: model.webSocketApis.map((api) => `ws://127.0.0.1:${port}/${api.stageName}`),
+      baseUrl,
+      webSocketUrls,
+      page: served === undefined ? undefined : { url: served.url, warning: served.warning },
       model,
       environment: services.environment,
       demoUsers: demo?.users ?? [],
@@ -146,6 +155,7 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
       invocations: (functionName) => counts.get(functionName) ?? 0,
       pids: () => started.pids(),
       close: async () => {
+        await served?.server.close();
         await Promise.all(sockets.map((socket) => socket.close()));
         await closeServer(server);
         await started.close();
@@ -154,6 +164,7 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
       },
     };
   } catch (error) {
+    await page?.server.close();
     await Promise.all(sockets.map((socket) => socket.close()));
     await closeServer(server);
     await runner?.close();

@@ -141,6 +141,8 @@ async function main(): Promise<void> {
       `Demo IdP user ${user.username} / ${user.password} (${user.groups.map((group) => `group ${group}`).join(", ") || "no group"})`,
     );
   }
+  if (run.page !== undefined)
+    console.log(`Browser page: ${run.page.url}${run.page.warning ? ` (${run.page.warning})` : ""}`);
   console.log("Try:");
   const pool = idp?.pools[0];
   const client = pool?.clients.find((candidate) => candidate.passwordAuth);

@@ -13,6 +13,7 @@ import { isAbsolute, resolve } from "node:path";
 import type { PlannedResource } from "./terraform-cli.ts";
 import type { GatewayResponseConfig } from "./gateway-responses.ts";
 import { parseIdentitySources, type IdentitySource } from "./identity-source.ts";
+import { readMockIntegration, type MockIntegrationModel } from "./mock-integration.ts";
 
 export class PlanModelError extends Error {
   constructor(message: string) {
@@ -50,6 +51,8 @@ export interface IntegrationModel {
   readonly type: string;
   readonly function: FunctionModel | undefined;
   readonly timeoutMs: number;
+  /** What a MOCK integration answers (the CORS preflight methods), undefined for other types. */
+  readonly mock?: MockIntegrationModel;
 }
 
 export interface RouteModel {
@@ -335,6 +338,10 @@ export function buildApiModel(resources: readonly PlannedResource[], rootDir: st
   );
 
   const paths = resourcePaths(required(api, "root_resource_id"), ofApi("aws_api_gateway_resource"));
+  const [methodResponses, integrationResponses] = [
+    ofApi("aws_api_gateway_method_response"),
+    ofApi("aws_api_gateway_integration_response"),
+  ];
   const integrations = new Map(
     ofApi("aws_api_gateway_integration").map((resource): [string, IntegrationModel] => [
       `${required(resource, "resource_id")} ${required(resource, "http_method")}`,
@@ -342,6 +349,10 @@ export function buildApiModel(resources: readonly PlannedResource[], rootDir: st
         type: required(resource, "type"),
         function: functionFor(resource.address, text(resource.values, "uri"), lambdas),
         timeoutMs: number(resource.values, "timeout_milliseconds") ?? defaultIntegrationTimeoutMs,
+        mock:
+          text(resource.values, "type") === "MOCK"
+            ? readMockIntegration(resource, methodResponses, integrationResponses)
+            : undefined,
       },
     ]),
   );

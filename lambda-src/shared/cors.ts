@@ -29,10 +29,11 @@ export function corsHeaders(env: Readonly<Record<string, string | undefined>>): 
   if (expose !== "" && !headerListPattern.test(expose)) {
     throw new ConfigurationError("CORS_EXPOSE_HEADERS must be a comma-separated list of header names");
   }
+  // No `Vary: Origin`: the origin is static and sent whatever the request's Origin, which is the case
+  // where the Fetch standard says to leave Vary out
+  // (https://fetch.spec.whatwg.org/#cors-protocol-and-http-caches).
   return {
     "Access-Control-Allow-Origin": origin,
-    // A response that names one origin differs by Origin, and shared caches must know it.
-    ...(origin === "*" ? {} : { Vary: "Origin" }),
     ...(credentials ? { "Access-Control-Allow-Credentials": "true" } : {}),
     ...(expose === "" ? {} : { "Access-Control-Expose-Headers": expose }),
   };

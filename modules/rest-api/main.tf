@@ -153,14 +153,14 @@ locals {
     DEFAULT_5XX                    = { status_code = null, www_authenticate = false }
   }
 
+  # Browsers let a script read only the CORS-safelisted response headers unless they are exposed, and
+  # WWW-Authenticate is not one of them: https://fetch.spec.whatwg.org/#cors-safelisted-response-header-name
+  # No Vary: Origin: the origin is static and sent on every response, where the Fetch standard says to
+  # leave Vary out (https://fetch.spec.whatwg.org/#cors-protocol-and-http-caches).
   cors_headers = var.cors == null ? {} : merge(
-    {
-      "Access-Control-Allow-Origin"   = "'${var.cors.allow_origin}'"
-      "Access-Control-Expose-Headers" = "'${join(",", var.cors.expose_headers)}'"
-    },
+    { "Access-Control-Allow-Origin" = "'${var.cors.allow_origin}'" },
+    length(var.cors.expose_headers) > 0 ? { "Access-Control-Expose-Headers" = "'${join(",", var.cors.expose_headers)}'" } : {},
     var.cors.allow_credentials ? { "Access-Control-Allow-Credentials" = "'true'" } : {},
-    # A specific origin varies by request origin for shared caches.
-    var.cors.allow_origin == "*" ? {} : { "Vary" = "'Origin'" },
   )
 }
 
@@ -196,6 +196,20 @@ locals {
   # A path with its own OPTIONS route keeps it: a second OPTIONS method on one resource is a ConflictException.
   user_options_paths = toset([for route in values(var.routes) : route.path if route.method == "OPTIONS"])
   preflight_paths    = var.cors == null ? toset([]) : var.cors.preflight ? setsubtract(toset([for route in values(var.routes) : route.path]), local.user_options_paths) : toset([])
+
+  # What a preflight answers (https://fetch.spec.whatwg.org/#cors-preflight-fetch). A browser that
+  # does not send credentials ignores Access-Control-Allow-Credentials, and one that does accepts only
+  # `true` (https://fetch.spec.whatwg.org/#cors-check), so the header is sent only when it is true.
+  # Without Access-Control-Max-Age a browser caches the answer for 5 seconds only.
+  preflight_headers = var.cors == null ? {} : merge(
+    {
+      "Access-Control-Allow-Origin"  = "'${var.cors.allow_origin}'"
+      "Access-Control-Allow-Headers" = "'${join(",", var.cors.allow_headers)}'"
+      "Access-Control-Allow-Methods" = "'${join(",", var.cors.allow_methods)}'"
+      "Access-Control-Max-Age"       = "'${var.cors.max_age_seconds}'"
+    },
+    var.cors.allow_credentials ? { "Access-Control-Allow-Credentials" = "'true'" } : {},
+  )
 }
 
 resource "aws_api_gateway_method" "preflight" {
@@ -214,6 +228,9 @@ resource "aws_api_gateway_integration" "preflight" {
   resource_id = aws_api_gateway_method.preflight[each.key].resource_id
   http_method = aws_api_gateway_method.preflight[each.key].http_method
   type        = "MOCK"
+  # An OPTIONS request with a body type the template does not map gets 415 instead of a passthrough,
+  # as the console's "Enable CORS" sets it: https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors-console.html
+  passthrough_behavior = "NEVER"
 
   request_templates = {
     "application/json" = "{\"statusCode\": 204}"
@@ -228,13 +245,7 @@ resource "aws_api_gateway_method_response" "preflight" {
   http_method = aws_api_gateway_method.preflight[each.key].http_method
   status_code = "204"
 
-  response_parameters = {
-    "method.response.header.Access-Control-Allow-Origin"      = true
-    "method.response.header.Access-Control-Allow-Headers"     = true
-    "method.response.header.Access-Control-Allow-Methods"     = true
-    "method.response.header.Access-Control-Max-Age"           = true
-    "method.response.header.Access-Control-Allow-Credentials" = true
-  }
+  response_parameters = { for name in keys(local.preflight_headers) : "method.response.header.${name}" => true }
 }
 
 resource "aws_api_gateway_integration_response" "preflight" {
@@ -245,13 +256,7 @@ resource "aws_api_gateway_integration_response" "preflight" {
   http_method = aws_api_gateway_method.preflight[each.key].http_method
   status_code = aws_api_gateway_method_response.preflight[each.key].status_code
 
-  response_parameters = {
-    "method.response.header.Access-Control-Allow-Origin"      = "'${var.cors.allow_origin}'"
-    "method.response.header.Access-Control-Allow-Headers"     = "'${join(",", var.cors.allow_headers)}'"
-    "method.response.header.Access-Control-Allow-Methods"     = "'${join(",", var.cors.allow_methods)}'"
-    "method.response.header.Access-Control-Max-Age"           = "'${var.cors.max_age_seconds}'"
-    "method.response.header.Access-Control-Allow-Credentials" = "'${var.cors.allow_credentials}'"
-  }
+  response_parameters = { for name, value in local.preflight_headers : "method.response.header.${name}" => value }
 
   depends_on = [aws_api_gateway_integration.preflight]
 }

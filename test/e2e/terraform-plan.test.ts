@@ -158,6 +158,43 @@ describe("terraform plan, offline", () => {
   );
 
   it(
+    "plans examples/browser: a preflight on every path, token endpoints and path parameters included, for one origin",
+    async () => {
+      const plan = await validateAndPlan("examples/browser");
+      const resources = allPlannedResources(plan);
+      const methods = resources
+        .filter((resource) => resource.type === "aws_api_gateway_method")
+        .map((resource) => `${String(resource.values.http_method)} ${String(resource.values.authorization)}`)
+        .sort();
+      // the three token endpoints, GET /api and GET /api/items/{id}, and an OPTIONS on each of their five paths
+      expect(methods).toEqual([
+        "GET CUSTOM",
+        "GET CUSTOM",
+        ...Array<string>(5).fill("OPTIONS NONE"),
+        "POST NONE",
+        "POST NONE",
+        "POST NONE",
+      ]);
+      const preflights = resources.filter(
+        (resource) => resource.type === "aws_api_gateway_integration_response" && resource.name === "preflight",
+      );
+      expect(preflights).toHaveLength(5);
+      for (const preflight of preflights) {
+        // no Access-Control-Allow-Credentials: the example sends tokens in a header, not cookies
+        expect(preflight.values.response_parameters).toEqual({
+          "method.response.header.Access-Control-Allow-Origin": "'http://127.0.0.1:8080'",
+          "method.response.header.Access-Control-Allow-Headers": "'Authorization,Content-Type'",
+          "method.response.header.Access-Control-Allow-Methods": "'GET,POST,PUT,PATCH,DELETE,OPTIONS'",
+          "method.response.header.Access-Control-Max-Age": "'600'",
+        });
+      }
+      expect(typesOf(plan).get("aws_apigatewayv2_api")).toBe(1);
+      expectNoSigningKeyMaterial(plan);
+    },
+    planTimeout,
+  );
+
+  it(
     "plans examples/websocket: a WebSocket API whose $connect uses the REST authorizer and its invoke role",
     async () => {
       const plan = await validateAndPlan("examples/websocket");

@@ -248,9 +248,28 @@ run "cors_headers_and_preflight" {
       for response in aws_api_gateway_gateway_response.this :
       response.response_parameters["gatewayresponse.header.Access-Control-Allow-Origin"] == "'https://app.example.com'"
       && response.response_parameters["gatewayresponse.header.Access-Control-Allow-Credentials"] == "'true'"
-      && response.response_parameters["gatewayresponse.header.Vary"] == "'Origin'"
+      && response.response_parameters["gatewayresponse.header.Access-Control-Expose-Headers"] == "'WWW-Authenticate'"
+      && !contains(keys(response.response_parameters), "gatewayresponse.header.Vary")
     ])
-    error_message = "With CORS on, every gateway response must carry the configured origin."
+    error_message = "With CORS on, every gateway response must carry the configured origin, expose WWW-Authenticate, and add no Vary (a static origin: https://fetch.spec.whatwg.org/#cors-protocol-and-http-caches)."
+  }
+
+  assert {
+    condition = alltrue([
+      for response in aws_api_gateway_integration_response.preflight :
+      response.response_parameters["method.response.header.Access-Control-Allow-Credentials"] == "'true'"
+      && response.response_parameters["method.response.header.Access-Control-Max-Age"] == "'600'"
+      && response.response_parameters["method.response.header.Access-Control-Allow-Origin"] == "'https://app.example.com'"
+    ])
+    error_message = "With credentials on, every preflight must allow them, name the origin and let the browser cache the answer."
+  }
+
+  assert {
+    condition = alltrue([
+      for path, response in aws_api_gateway_integration_response.preflight :
+      toset(keys(response.response_parameters)) == toset(keys(aws_api_gateway_method_response.preflight[path].response_parameters))
+    ]) && alltrue([for integration in aws_api_gateway_integration.preflight : integration.passthrough_behavior == "NEVER"])
+    error_message = "Every header a preflight maps must be declared by its method response (PutIntegrationResponse refuses others), and an unmapped content type must get 415."
   }
 
   assert {
@@ -261,6 +280,35 @@ run "cors_headers_and_preflight" {
       && aws_api_gateway_integration_response.preflight["/items/{id}"].response_parameters["method.response.header.Access-Control-Allow-Headers"] == "'Authorization,Content-Type'"
     )
     error_message = "Every route path must answer an unauthenticated OPTIONS preflight from a MOCK integration."
+  }
+}
+
+run "cors_preflight_without_credentials_and_exposed_headers" {
+  module {
+    source = "./modules/rest-api"
+  }
+
+  variables {
+    cors = {
+      allow_origin   = "https://app.example.com"
+      expose_headers = []
+    }
+  }
+
+  assert {
+    condition = alltrue([
+      for response in aws_api_gateway_integration_response.preflight :
+      !contains(keys(response.response_parameters), "method.response.header.Access-Control-Allow-Credentials")
+    ])
+    error_message = "Without credentials a preflight sends no Access-Control-Allow-Credentials: browsers accept only `true` (https://fetch.spec.whatwg.org/#cors-check)."
+  }
+
+  assert {
+    condition = alltrue([
+      for response in aws_api_gateway_gateway_response.this :
+      !contains(keys(response.response_parameters), "gatewayresponse.header.Access-Control-Expose-Headers")
+    ])
+    error_message = "With no header to expose, gateway responses must not send an empty Access-Control-Expose-Headers."
   }
 }
 

@@ -518,6 +518,73 @@ run "rejects_cors_credentials_with_wildcard" {
   expect_failures = [var.cors]
 }
 
+run "rejects_cors_lower_case_method" {
+  command = plan
+
+  variables {
+    cors = { allow_origin = "https://app.example.com", allow_methods = ["GET", "patch"] }
+  }
+
+  expect_failures = [var.cors]
+}
+
+run "rejects_cors_wildcard_methods_with_credentials" {
+  command = plan
+
+  variables {
+    cors = { allow_origin = "https://app.example.com", allow_methods = ["*"], allow_credentials = true }
+  }
+
+  expect_failures = [var.cors]
+}
+
+run "rejects_cors_fractional_max_age" {
+  command = plan
+
+  variables {
+    cors = { allow_origin = "https://app.example.com", max_age_seconds = 0.5 }
+  }
+
+  expect_failures = [var.cors]
+}
+
+run "rejects_cors_max_age_beyond_a_day" {
+  command = plan
+
+  variables {
+    cors = { allow_origin = "https://app.example.com", max_age_seconds = 86401 }
+  }
+
+  expect_failures = [var.cors]
+}
+
+run "accepts_cors_wildcard_methods_without_credentials" {
+  command = plan
+
+  variables {
+    cors = { allow_origin = "*", allow_methods = ["*"], max_age_seconds = 7200 }
+  }
+}
+
+run "rejects_cors_without_the_header_the_authorizer_reads" {
+  command = plan
+
+  variables {
+    cors = { allow_origin = "https://app.example.com", allow_headers = ["Content-Type"] }
+  }
+
+  expect_failures = [var.cors]
+}
+
+run "accepts_cors_allowing_a_custom_identity_header_in_any_case" {
+  command = plan
+
+  variables {
+    authorizer = { type = "REQUEST", identity_source = "method.request.header.X-Token, method.request.querystring.token", result_ttl_in_seconds = 0 }
+    cors       = { allow_origin = "https://app.example.com", allow_headers = ["x-token", "Content-Type"] }
+  }
+}
+
 run "rejects_cors_header_name_with_space" {
   command = plan
 

@@ -17,11 +17,15 @@ const model = {
     route("GET", "/api", "CUSTOM"),
     route("POST", "/auth/refresh", "NONE"),
     route("POST", "/auth/token", "NONE"),
+    {
+      ...route("OPTIONS", "/auth/token", "NONE"),
+      integration: { type: "MOCK", function: undefined, timeoutMs: 29_000 },
+    },
   ],
 } as Pick<ApiModel, "routes"> as ApiModel;
 
 describe("curlLines", () => {
-  it("logs in first, calls protected routes with the token, refreshes, and logs out last", () => {
+  it("logs in first, calls protected routes with the token, refreshes, and logs out last, leaving preflights to the browser", () => {
     // Prepare
     const credentials = { username: "demo", password: "it's secret" };
 
