@@ -9,6 +9,7 @@ import { mkdir, readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { removeStage, repoRoot, stageWorkspace, terraform, terraformBinary } from "../local/terraform-cli.ts";
+import { motoAvailable, motoInstallHint } from "../test/moto/moto-server.ts";
 
 interface Tally {
   passed: number;
@@ -48,12 +49,13 @@ interface VitestReport {
   numFailedTestSuites: number;
 }
 
-async function vitest(): Promise<Tally> {
+async function vitest(config: readonly string[] = [], reportName = "vitest.json"): Promise<Tally> {
   const resultsDir = join(repoRoot, ".test-results");
   await mkdir(resultsDir, { recursive: true });
-  const reportFile = join(resultsDir, "vitest.json");
+  const reportFile = join(resultsDir, reportName);
   const code = await run(bin("vitest"), [
     "run",
+    ...config,
     "--reporter=default",
     "--reporter=json",
     `--outputFile.json=${reportFile}`,
@@ -63,6 +65,21 @@ async function vitest(): Promise<Tally> {
   // A suite that fails to load has no failed test, only a failed file: count it so it cannot hide.
   const brokenFiles = report.numFailedTests === 0 && code !== 0 ? Math.max(1, report.numFailedTestSuites) : 0;
   return { passed: report.numPassedTests, failed: report.numFailedTests + brokenFiles };
+}
+
+/**
+ * The examples applied against moto (test/moto). Without moto_server the gate fails rather than
+ * skips: a green run must mean the examples applied, re-planned empty and destroyed.
+ */
+async function motoApply(): Promise<Tally> {
+  if (!motoAvailable()) {
+    console.error(
+      `moto_server was not found: the apply suite against moto did NOT run. Install it with \`${motoInstallHint}\` ` +
+        "(or set MOTO_SERVER to its path), or leave this gate out with --only.",
+    );
+    return { passed: 0, failed: 1 };
+  }
+  return vitest(["--config", "vitest.moto.config.ts"], "vitest-moto.json");
 }
 
 const terraformSuiteDir = join("test", "terraform");
@@ -101,6 +118,7 @@ const gates: Gate[] = [
   },
   { name: "vitest", run: vitest },
   { name: "terraform-test", run: terraformTest },
+  { name: "moto-apply", run: motoApply },
 ];
 
 if (values.help) {

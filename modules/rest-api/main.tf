@@ -265,27 +265,104 @@ resource "aws_api_gateway_integration_response" "preflight" {
 # Deployment
 ################################################################################
 
+locals {
+  # What the stage serves, attribute by attribute, from the module's own arguments and the ids
+  # API Gateway assigned. An unset argument and its empty value mean the same thing to API Gateway,
+  # but the provider reads unset ones back as empty (provider_arns null -> [], request_templates
+  # null -> {}, request_validator_id null -> ""), so each is spelled one way here: hashing the
+  # resource objects themselves changed the hash on the first refresh after any create, and every
+  # apply left a plan that replaced the deployment. Computed values API Gateway fills in with its
+  # default (an integration's passthrough_behavior, connection_type, timeout) count as that default.
+  deployed = {
+    resources = local.resource_ids
+
+    methods = {
+      for key, method in merge(
+        { for key, method in aws_api_gateway_method.this : "route ${key}" => method },
+        { for path, method in aws_api_gateway_method.preflight : "preflight ${path}" => method },
+      ) :
+      key => {
+        resource_id          = method.resource_id
+        http_method          = method.http_method
+        authorization        = method.authorization
+        authorizer_id        = method.authorizer_id == null ? "" : method.authorizer_id
+        authorization_scopes = method.authorization_scopes == null ? [] : sort(method.authorization_scopes)
+        api_key_required     = method.api_key_required == true
+        request_parameters   = method.request_parameters == null ? {} : method.request_parameters
+        request_models       = method.request_models == null ? {} : method.request_models
+        request_validator_id = method.request_validator_id == null ? "" : method.request_validator_id
+      }
+    }
+
+    integrations = {
+      for key, integration in merge(
+        { for key, integration in aws_api_gateway_integration.this : "route ${key}" => integration },
+        { for path, integration in aws_api_gateway_integration.preflight : "preflight ${path}" => integration },
+      ) :
+      key => {
+        resource_id             = integration.resource_id
+        http_method             = integration.http_method
+        type                    = integration.type
+        integration_http_method = integration.integration_http_method == null ? "" : integration.integration_http_method
+        uri                     = integration.uri == null ? "" : integration.uri
+        credentials             = integration.credentials == null ? "" : integration.credentials
+        connection_type         = coalesce(integration.connection_type, "INTERNET")
+        connection_id           = integration.connection_id == null ? "" : integration.connection_id
+        content_handling        = integration.content_handling == null ? "" : integration.content_handling
+        passthrough_behavior    = coalesce(integration.passthrough_behavior, "WHEN_NO_MATCH")
+        timeout_milliseconds    = coalesce(integration.timeout_milliseconds, 29000)
+        request_parameters      = integration.request_parameters == null ? {} : integration.request_parameters
+        request_templates       = integration.request_templates == null ? {} : integration.request_templates
+        cache_key_parameters    = integration.cache_key_parameters == null ? [] : sort(integration.cache_key_parameters)
+      }
+    }
+
+    method_responses = {
+      for path, response in aws_api_gateway_method_response.preflight : path => {
+        status_code         = response.status_code
+        response_parameters = response.response_parameters == null ? {} : response.response_parameters
+        response_models     = response.response_models == null ? {} : response.response_models
+      }
+    }
+
+    integration_responses = {
+      for path, response in aws_api_gateway_integration_response.preflight : path => {
+        status_code         = response.status_code
+        selection_pattern   = response.selection_pattern == null ? "" : response.selection_pattern
+        content_handling    = response.content_handling == null ? "" : response.content_handling
+        response_parameters = response.response_parameters == null ? {} : response.response_parameters
+        response_templates  = response.response_templates == null ? {} : response.response_templates
+      }
+    }
+
+    authorizer = {
+      id                               = aws_api_gateway_authorizer.this.id
+      type                             = aws_api_gateway_authorizer.this.type
+      authorizer_uri                   = aws_api_gateway_authorizer.this.authorizer_uri
+      authorizer_credentials           = aws_api_gateway_authorizer.this.authorizer_credentials == null ? "" : aws_api_gateway_authorizer.this.authorizer_credentials
+      identity_source                  = aws_api_gateway_authorizer.this.identity_source == null ? "" : aws_api_gateway_authorizer.this.identity_source
+      identity_validation_expression   = aws_api_gateway_authorizer.this.identity_validation_expression == null ? "" : aws_api_gateway_authorizer.this.identity_validation_expression
+      authorizer_result_ttl_in_seconds = aws_api_gateway_authorizer.this.authorizer_result_ttl_in_seconds
+      provider_arns                    = aws_api_gateway_authorizer.this.provider_arns == null ? [] : sort(aws_api_gateway_authorizer.this.provider_arns)
+    }
+
+    gateway_responses = {
+      for type, response in aws_api_gateway_gateway_response.this : type => {
+        status_code         = response.status_code == null ? "" : response.status_code
+        response_parameters = response.response_parameters == null ? {} : response.response_parameters
+        response_templates  = response.response_templates == null ? {} : response.response_templates
+      }
+    }
+  }
+}
+
 resource "aws_api_gateway_deployment" "this" {
   rest_api_id = aws_api_gateway_rest_api.this.id
 
   # A deployment is a snapshot: any change to what is deployed must produce a new one, or the
-  # stage keeps serving the old API.
+  # stage keeps serving the old API; anything else must not, or the stage moves for nothing.
   triggers = {
-    redeployment = sha1(jsonencode([
-      aws_api_gateway_resource.depth_1,
-      aws_api_gateway_resource.depth_2,
-      aws_api_gateway_resource.depth_3,
-      aws_api_gateway_resource.depth_4,
-      aws_api_gateway_resource.depth_5,
-      aws_api_gateway_method.this,
-      aws_api_gateway_integration.this,
-      aws_api_gateway_authorizer.this,
-      aws_api_gateway_gateway_response.this,
-      aws_api_gateway_method.preflight,
-      aws_api_gateway_integration.preflight,
-      aws_api_gateway_method_response.preflight,
-      aws_api_gateway_integration_response.preflight,
-    ]))
+    redeployment = sha1(jsonencode(local.deployed))
   }
 
   lifecycle {

@@ -59,6 +59,11 @@ output "deployment_id" {
   value       = aws_api_gateway_deployment.this.id
 }
 
+output "deployment_trigger" {
+  description = "Hash of what the stage serves (resources, methods, integrations, authorizer, gateway responses); a new deployment is made exactly when it changes."
+  value       = aws_api_gateway_deployment.this.triggers.redeployment
+}
+
 output "access_log_group_name" {
   description = "Name of the stage's access log group, or null when access logging is off."
   value       = try(aws_cloudwatch_log_group.access[0].name, null)

@@ -88,19 +88,63 @@ resource "aws_lambda_permission" "this" {
 # Deployment
 ################################################################################
 
+locals {
+  # What the stage serves, attribute by attribute, with an unset argument and its empty value
+  # spelled one way: the provider reads unset ones back as empty, and hashing the resource objects
+  # would then replace the deployment on the first plan after every apply. Computed values API
+  # Gateway fills in with its default count as that default. Descriptions are left out: they change
+  # nothing a client sees.
+  deployed = {
+    route_selection_expression = aws_apigatewayv2_api.this.route_selection_expression
+
+    routes = {
+      for key, route in aws_apigatewayv2_route.this : key => {
+        route_key                           = route.route_key
+        target                              = route.target == null ? "" : route.target
+        authorization_type                  = coalesce(route.authorization_type, "NONE")
+        authorizer_id                       = route.authorizer_id == null ? "" : route.authorizer_id
+        authorization_scopes                = route.authorization_scopes == null ? [] : sort(route.authorization_scopes)
+        api_key_required                    = route.api_key_required == true
+        request_models                      = route.request_models == null ? {} : route.request_models
+        model_selection_expression          = route.model_selection_expression == null ? "" : route.model_selection_expression
+        route_response_selection_expression = route.route_response_selection_expression == null ? "" : route.route_response_selection_expression
+      }
+    }
+
+    integrations = {
+      for key, integration in aws_apigatewayv2_integration.this : key => {
+        integration_type          = integration.integration_type
+        integration_method        = integration.integration_method == null ? "" : integration.integration_method
+        integration_uri           = integration.integration_uri == null ? "" : integration.integration_uri
+        credentials_arn           = integration.credentials_arn == null ? "" : integration.credentials_arn
+        connection_type           = coalesce(integration.connection_type, "INTERNET")
+        content_handling_strategy = integration.content_handling_strategy == null ? "" : integration.content_handling_strategy
+        passthrough_behavior      = coalesce(integration.passthrough_behavior, "WHEN_NO_MATCH")
+        request_parameters        = integration.request_parameters == null ? {} : integration.request_parameters
+        request_templates         = integration.request_templates == null ? {} : integration.request_templates
+        template_selection        = integration.template_selection_expression == null ? "" : integration.template_selection_expression
+        timeout_milliseconds      = coalesce(integration.timeout_milliseconds, 29000)
+      }
+    }
+
+    authorizer = {
+      id                         = aws_apigatewayv2_authorizer.this.id
+      authorizer_type            = aws_apigatewayv2_authorizer.this.authorizer_type
+      authorizer_uri             = aws_apigatewayv2_authorizer.this.authorizer_uri == null ? "" : aws_apigatewayv2_authorizer.this.authorizer_uri
+      authorizer_credentials_arn = aws_apigatewayv2_authorizer.this.authorizer_credentials_arn == null ? "" : aws_apigatewayv2_authorizer.this.authorizer_credentials_arn
+      identity_sources           = aws_apigatewayv2_authorizer.this.identity_sources == null ? [] : sort(aws_apigatewayv2_authorizer.this.identity_sources)
+    }
+  }
+}
+
 resource "aws_apigatewayv2_deployment" "this" {
   api_id      = aws_apigatewayv2_api.this.id
   description = "${var.name} routes, integrations and authorizer"
 
   # A deployment is a snapshot: any change to what is deployed must produce a new one, or the
-  # stage keeps serving the old API.
+  # stage keeps serving the old API; anything else must not, or the stage moves for nothing.
   triggers = {
-    redeployment = sha1(jsonencode([
-      aws_apigatewayv2_api.this.route_selection_expression,
-      aws_apigatewayv2_route.this,
-      aws_apigatewayv2_integration.this,
-      aws_apigatewayv2_authorizer.this,
-    ]))
+    redeployment = sha1(jsonencode(local.deployed))
   }
 
   lifecycle {

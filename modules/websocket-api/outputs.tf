@@ -45,6 +45,11 @@ output "apigatewayv2_stage_management_endpoint" {
   value       = "${replace(aws_apigatewayv2_api.this.api_endpoint, "/^wss:/", "https:")}/${aws_apigatewayv2_stage.this.name}"
 }
 
+output "apigatewayv2_deployment_trigger" {
+  description = "Hash of what the stage serves (routes, integrations, authorizer); a new deployment is made exactly when it changes."
+  value       = aws_apigatewayv2_deployment.this.triggers.redeployment
+}
+
 ################################################################################
 # Sample function
 ################################################################################

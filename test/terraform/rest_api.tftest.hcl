@@ -204,33 +204,6 @@ run "stage_serves_the_deployment" {
   }
 }
 
-run "redeploys_when_anything_deployed_changes" {
-  module {
-    source = "./modules/rest-api"
-  }
-
-  # Guards the triggers list: dropping a resource kind from it would leave changes of that kind
-  # undeployed, and this hash would no longer match.
-  assert {
-    condition = aws_api_gateway_deployment.this.triggers.redeployment == sha1(jsonencode([
-      aws_api_gateway_resource.depth_1,
-      aws_api_gateway_resource.depth_2,
-      aws_api_gateway_resource.depth_3,
-      aws_api_gateway_resource.depth_4,
-      aws_api_gateway_resource.depth_5,
-      aws_api_gateway_method.this,
-      aws_api_gateway_integration.this,
-      aws_api_gateway_authorizer.this,
-      aws_api_gateway_gateway_response.this,
-      aws_api_gateway_method.preflight,
-      aws_api_gateway_integration.preflight,
-      aws_api_gateway_method_response.preflight,
-      aws_api_gateway_integration_response.preflight,
-    ]))
-    error_message = "The deployment must hash every resource, method, integration, the authorizer and every gateway response."
-  }
-}
-
 run "cors_headers_and_preflight" {
   module {
     source = "./modules/rest-api"
