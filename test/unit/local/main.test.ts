@@ -29,6 +29,26 @@ const exited = (child: ChildProcess): Promise<number | null> =>
 const until = (condition: () => boolean, timeoutMs: number): Promise<boolean> =>
   vi.waitUntil(condition, { timeout: timeoutMs, interval: 50 });
 
+// Startup (Terraform init + plan, function processes) is not what these tests measure and takes
+// minutes when other jobs share the cores, so it gets a generous bound; the shutdown they test gets
+// a tight one of its own, so a real hang still fails, and says which phase hung.
+const startupBoundMs = 240_000;
+const shutdownBoundMs = 20_000;
+const signalTestTimeoutMs = startupBoundMs + shutdownBoundMs + 30_000;
+
+/** `promise`, or a rejection naming `what` once `ms` have passed. */
+async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Every live process whose ancestry leads to `root`, read from /proc. */
 function descendants(root: number): number[] {
   const parents = new Map<number, number>();
@@ -89,7 +109,7 @@ describe("npm start", () => {
       try {
         const output = lines(child);
         const errors = lines(child, "stderr");
-        await until(() => output.length > 0 || child.exitCode !== null, 60_000);
+        await until(() => output.length > 0 || child.exitCode !== null, startupBoundMs);
         const baseUrl = /^Listening on (\S+)$/.exec(output[0] ?? "")?.[1];
         if (baseUrl === undefined) throw new Error(`no "Listening on" line; stderr:\n${errors.join("\n")}`);
         const response = await fetch(`${baseUrl}/public/ping`, { method: "POST" });
@@ -98,7 +118,7 @@ describe("npm start", () => {
 
         // Act
         child.kill(signal);
-        const code = await exited(child);
+        const code = await within(exited(child), shutdownBoundMs, `stopping on ${signal}`);
 
         // Assess
         expect({ baseUrl, status: response.status, code }).toEqual({
@@ -116,9 +136,10 @@ describe("npm start", () => {
         await fixture.remove();
       }
     },
+    signalTestTimeoutMs,
   );
 
-  it("finishes starting, then stops, when signalled during startup", async () => {
+  it("finishes starting, then stops, when signalled during startup", { timeout: signalTestTimeoutMs }, async () => {
     // Prepare
     const fixture = await stageFixture();
     const child = start(["--example", fixture.rootDir, "--port", "0"]);
@@ -126,15 +147,20 @@ describe("npm start", () => {
       const output = lines(child);
       const seen = new Set<number>();
       // Terraform running means startup is under way (and the signal handlers are in place).
-      await until(() => descendants(child.pid ?? 0).some((pid) => commandOf(pid).includes("terraform")), 60_000);
+      await until(
+        () => descendants(child.pid ?? 0).some((pid) => commandOf(pid).includes("terraform")),
+        startupBoundMs,
+      );
 
       // Act
       child.kill("SIGTERM");
       const polling = setInterval(() => {
         for (const pid of descendants(child.pid ?? 0)) seen.add(pid);
       }, 100);
-      const code = await exited(child);
-      clearInterval(polling);
+      // Startup finishes before the stop (see main.ts), so this bound covers the rest of startup too.
+      const code = await within(exited(child), startupBoundMs, "finishing startup, then stopping, on SIGTERM").finally(
+        () => clearInterval(polling),
+      );
 
       // Assess
       expect([code, output.some((line) => line.startsWith("Listening on")), [...seen].filter(alive)]).toEqual([
