@@ -81,8 +81,16 @@ async function main(): Promise<void> {
     shutdown.requested = true;
     shutdown.stop?.();
   };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  // `npm start` execs Node on this file, so npm's forwarded SIGINT/SIGTERM land here rather than on
+  // a shell or the tsx CLI (whose relay SIGKILLs a child slow to acknowledge, orphaning the functions).
+  // SIGHUP too: a closed terminal must not leave the functions and the port behind.
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, onSignal);
+  // npm forwards only SIGINT and SIGTERM, and dies of a SIGHUP without passing it on: when the
+  // process that started this one goes (this one is re-parented), stop as if signalled.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) onSignal();
+  }, 500).unref();
 
   const signingSecret =
     options.signingSecretFile === undefined
