@@ -5,6 +5,7 @@
 import { existsSync } from "node:fs";
 import { cp, mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
+import { createServer } from "node:net";
 import { basename, join, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { buildAllPackages, comparePackages } from "../scripts/lambda-packages.ts";
@@ -73,6 +74,21 @@ async function stageRoot(example: string): Promise<{ rootDir: string; stage: str
   return { rootDir: join(stage, "examples", example), stage };
 }
 
+const portInUse = (port: number): string =>
+  `port ${port} on 127.0.0.1 is in use: pass another with --port <port>, or --port 0 to pick a free one`;
+
+/** Fails before any Terraform work (~25 s) when the port is taken; the front binds it again later. */
+function checkPortFree(port: number): Promise<void> {
+  if (port === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", (error: NodeJS.ErrnoException) =>
+      reject(error.code === "EADDRINUSE" ? new Error(portInUse(port)) : error),
+    );
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve()));
+  });
+}
+
 async function main(): Promise<void> {
   const options = program.parse().opts<CliOptions>();
   // Registered before anything starts: a signal during startup stops everything once startup settles.
@@ -92,6 +108,7 @@ async function main(): Promise<void> {
     if (process.ppid !== parent) onSignal();
   }, 500).unref();
 
+  await checkPortFree(options.port);
   const signingSecret =
     options.signingSecretFile === undefined
       ? newSigningKeySecret()
@@ -166,6 +183,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  stderr(`npm start: ${error instanceof Error ? error.message : String(error)}`);
+  // The port can still be taken between the check and the bind.
+  const taken = (error as NodeJS.ErrnoException).code === "EADDRINUSE";
+  const message = taken ? portInUse(program.opts<CliOptions>().port) : undefined;
+  stderr(`npm start: ${message ?? (error instanceof Error ? error.message : String(error))}`);
   process.exit(1);
 });

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -119,6 +119,29 @@ describe("npm start", () => {
         /--example <name\|path>[\s\S]*--port <port>[\s\S]*--user <name>[\s\S]*--password-file <path>[\s\S]*--signing-secret-file <path>/,
       ) as unknown,
     ]);
+  });
+
+  it("reports a busy port before any Terraform work, suggesting --port 0", async () => {
+    // Prepare: a taken port, and an example that does not exist, which is read only after the port check.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    const child = start(["--example", "/nonexistent/root", "--port", String(port)]);
+    try {
+      const errors = lines(child, "stderr");
+
+      // Act
+      const code = await within(exited(child), startupBoundMs, "failing on a busy port");
+
+      // Assess
+      expect([code, errors.join("\n")]).toEqual([
+        1,
+        `npm start: port ${port} on 127.0.0.1 is in use: pass another with --port <port>, or --port 0 to pick a free one`,
+      ]);
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   // npm forwards SIGINT and SIGTERM to the run; a SIGHUP kills npm alone and the run notices it is orphaned.
