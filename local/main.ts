@@ -11,6 +11,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { buildAllPackages, comparePackages } from "../scripts/lambda-packages.ts";
 import { removeStage, repoRoot, stageWorkspace } from "./terraform-cli.ts";
 import { curlLines } from "./curl-lines.ts";
+import { lambdaNode, lambdaNodeMajor } from "./lambda-node.ts";
 import { startLocalRun } from "./local-run.ts";
 import { initiateAuthCurl } from "./cognito-services.ts";
 import { generatePassword } from "./demo-users.ts";
@@ -152,6 +153,8 @@ async function main(): Promise<void> {
 
   console.log(`Listening on ${run.baseUrl}`);
   console.log(`Serving ${run.model.name}: ${run.model.routes.length} methods, stage ${run.model.stageName}`);
+  const node = lambdaNode();
+  console.log(`Functions run on Node ${node.version} (${node.source}); Lambda runs nodejs${lambdaNodeMajor}.x`);
   for (const user of run.demoUsers) {
     const grants = [...user.scopes.map((scope) => `scope ${scope}`), ...user.groups.map((group) => `group ${group}`)];
     console.log(`Demo user ${user.username} / ${user.password} (${grants.join(", ") || "no scope or group"})`);
