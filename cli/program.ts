@@ -66,7 +66,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.stdout.write(`${line}\n`);
   };
 
-  const program = new Command("jwt-api")
+  const program = new Command("jwt-api-admin")
     .description("Manage the users of a terraform-aws-jwt-api deployment.")
     .option("--region <region>", "AWS region (default: AWS_REGION)")
     .option("--table <name>", "users table name (default: USERS_TABLE_NAME)")
@@ -175,7 +175,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    io.stderr.write(`jwt-api: ${describeFailure(error, target)}\n`);
+    io.stderr.write(`jwt-api-admin: ${describeFailure(error, target)}\n`);
     return 1;
   } finally {
     target?.close();

@@ -39,7 +39,7 @@ afterAll(async () => {
   await aws.close();
 });
 
-describe("jwt-api users", () => {
+describe("jwt-api-admin users", () => {
   it("adds a user whose password verifies, with scopes and groups", async () => {
     // Act
     const result = await cli(
@@ -147,12 +147,12 @@ describe("jwt-api users", () => {
     // Assess
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
-      "jwt-api: table missing-table does not exist in us-east-1 (check --table and --region)\n",
+      "jwt-api-admin: table missing-table does not exist in us-east-1 (check --table and --region)\n",
     );
   });
 });
 
-describe("jwt-api help and hash-password", () => {
+describe("jwt-api-admin help and hash-password", () => {
   it.each([
     [[]],
     [["users"]],
