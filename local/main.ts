@@ -159,6 +159,11 @@ async function main(): Promise<void> {
     const grants = [...user.scopes.map((scope) => `scope ${scope}`), ...user.groups.map((group) => `group ${group}`)];
     console.log(`Demo user ${user.username} / ${user.password} (${grants.join(", ") || "no scope or group"})`);
   }
+  if (run.usersTable !== undefined) {
+    const { name, endpoint } = run.usersTable;
+    console.log(`Users table ${name} on DynamoDB at ${endpoint}; the operator CLI needs nothing else:`);
+    console.log(`  npx jwt-api-admin --endpoint-url ${endpoint} --table ${name} users list`);
+  }
   const idp = run.cognito;
   for (const pool of idp?.pools ?? []) {
     console.log(`Local Cognito IdP ${idp?.endpoint ?? ""}: user pool ${pool.name} = ${pool.id}, issuer ${pool.issuer}`);

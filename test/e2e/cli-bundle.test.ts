@@ -36,16 +36,8 @@ function bundled(args: readonly string[], stdin: string): Promise<{ code: number
     const child = execFile(
       process.execPath,
       [join(".terraform", "modules", "jwt_api", "dist", "jwt-api-admin.mjs"), ...args],
-      // Only the machine's basics: no AWS variables from the suite's environment.
-      {
-        cwd: consumerRoot,
-        env: {
-          PATH: process.env.PATH ?? "",
-          HOME: consumerRoot,
-          AWS_ACCESS_KEY_ID: "test",
-          AWS_SECRET_ACCESS_KEY: "test",
-        },
-      },
+      // Only the machine's basics: no AWS region or credentials, which a table on 127.0.0.1 needs none of.
+      { cwd: consumerRoot, env: { PATH: process.env.PATH ?? "", HOME: consumerRoot } },
       (error, stdout, stderr) => resolve({ code: typeof error?.code === "number" ? error.code : 0, stdout, stderr }),
     );
     child.stdin?.end(stdin);
@@ -53,30 +45,20 @@ function bundled(args: readonly string[], stdin: string): Promise<{ code: number
 }
 
 describe("dist/jwt-api-admin.mjs outside the checkout", () => {
-  it("adds a user with plain node, as the cli_command output prints it", async () => {
+  it("adds a user with plain node, given only the local table's endpoint and name", async () => {
     // Prepare
     const tableName = await aws.newTable();
 
     // Act
     const result = await bundled(
-      [
-        "--table",
-        tableName,
-        "--region",
-        "us-east-1",
-        "--endpoint-url",
-        aws.dynamo.endpoint,
-        "users",
-        "add",
-        "carol",
-        "--groups",
-        "staff",
-      ],
+      ["--table", tableName, "--endpoint-url", aws.dynamo.endpoint, "users", "add", "carol", "--groups", "staff"],
       `${password}\n`,
     );
 
     // Assess
-    expect(result).toEqual({ code: 0, stdout: "added carol\n", stderr: "" });
+    // (stderr may carry the AWS SDK's notice that its 2027 releases need Node 22: not an error.)
+    expect({ code: result.code, stdout: result.stdout }).toEqual({ code: 0, stdout: "added carol\n" });
+    expect(result.stderr).not.toContain("jwt-api-admin:");
     const carol = await new UsersTable(aws.client, tableName).getUser("carol");
     expect(carol?.groups).toEqual(["staff"]);
     expect(await verifyPassword(password, carol?.passwordHash ?? "")).toBe(true);
