@@ -15,7 +15,7 @@ import { lambdaNode, lambdaNodeMajor } from "./lambda-node.ts";
 import { startLocalRun } from "./local-run.ts";
 import { initiateAuthCurl } from "./cognito-services.ts";
 import { generatePassword } from "./demo-users.ts";
-import { newSigningKeySecret } from "../lambda-src/shared/signing-secret.ts";
+import { keyBytesFromSecret, newSigningKeySecret } from "../lambda-src/shared/signing-secret.ts";
 
 interface CliOptions {
   readonly example: string;
@@ -40,7 +40,10 @@ const program = new Command()
   .option("--port <port>", "port on 127.0.0.1 (0 picks a free one)", parsePort, 3000)
   .option("--user <name>", "username of the seeded demo user", "demo")
   .option("--password-file <path>", "file holding the demo user's password (default: a fresh random one, printed)")
-  .option("--signing-secret-file <path>", "file holding a fixed HS256 signing secret (default: a fresh one per run)");
+  .option(
+    "--signing-secret-file <path>",
+    'file holding a fixed HS256 signing secret: an oct JWK {"kty":"oct","k":"<base64url, >= 32 bytes>"} or >= 32 bytes of text (default: a fresh one per run)',
+  );
 
 const stderr = (line: string): void => void process.stderr.write(`${line}\n`);
 
@@ -114,6 +117,13 @@ async function main(): Promise<void> {
     options.signingSecretFile === undefined
       ? newSigningKeySecret()
       : (await readFile(options.signingSecretFile, "utf8")).trim();
+  try {
+    keyBytesFromSecret(signingSecret);
+  } catch (error) {
+    throw new Error(`--signing-secret-file ${options.signingSecretFile ?? ""}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
   const password =
     options.passwordFile === undefined
       ? generatePassword()

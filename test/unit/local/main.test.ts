@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -141,6 +141,29 @@ describe("npm start", () => {
     } finally {
       if (child.exitCode === null) child.kill("SIGKILL");
       await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it("refuses a --signing-secret-file too short to sign with, before any Terraform work", async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), "jwt-api-secret-"));
+    const file = join(dir, "key.json");
+    writeFileSync(file, '{"kty":"oct","k":"c2hvcnQ"}\n');
+    const child = start(["--example", "/nonexistent/root", "--port", "0", "--signing-secret-file", file]);
+    try {
+      const errors = lines(child, "stderr");
+
+      // Act
+      const code = await within(exited(child), startupBoundMs, "failing on a short secret");
+
+      // Assess
+      expect([code, errors.join("\n")]).toEqual([
+        1,
+        `npm start: --signing-secret-file ${file}: the signing key is 5 bytes; at least 32 are required`,
+      ]);
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
