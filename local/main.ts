@@ -14,7 +14,7 @@ import { curlLines } from "./curl-lines.ts";
 import { lambdaNode, lambdaNodeMajor } from "./lambda-node.ts";
 import { startLocalRun } from "./local-run.ts";
 import { initiateAuthCurl } from "./cognito-services.ts";
-import { generatePassword } from "./demo-users.ts";
+import { generatePassword, routeRequirements } from "./demo-users.ts";
 import { keyBytesFromSecret, newSigningKeySecret } from "../lambda-src/shared/signing-secret.ts";
 
 interface CliOptions {
@@ -182,6 +182,14 @@ async function main(): Promise<void> {
   for (const user of idp?.users ?? []) {
     console.log(
       `Demo IdP user ${user.username} / ${user.password} (${user.groups.map((group) => `group ${group}`).join(", ") || "no group"})`,
+    );
+  }
+  const { scopes: requiredScopes } = routeRequirements(run.model);
+  if (idp !== undefined && requiredScopes.length > 0) {
+    console.log(
+      `Routes needing a scope (${requiredScopes.join(", ")}) answer 403 to the demo IdP users: Cognito puts custom ` +
+        "scopes only in client_credentials tokens, a grant cognito-local does not support. " +
+        "On AWS, get one with the app client allowed that scope (the example's README shows how).",
     );
   }
   console.log("Try:");
