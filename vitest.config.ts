@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    globalSetup: ["test/support/terraform-config-setup.ts"],
     // Suites start loopback servers and Terraform; two cores are shared by everything.
     maxWorkers: 2,
     testTimeout: 30_000,

@@ -99,6 +99,9 @@ function searchFilesystem(): string | undefined {
 
 let cachedCliConfig: string | undefined;
 
+/** Names a CLI config file that cliConfigFile() reuses instead of writing its own. */
+export const inheritedCliConfigVariable = "JWT_API_TF_CLI_CONFIG";
+
 /**
  * Writes (once per process) a Terraform CLI config that installs providers from the mirror only.
  * Its directory goes when the process exits ('exit' runs on a normal end and on process.exit, which
@@ -106,6 +109,10 @@ let cachedCliConfig: string | undefined;
  */
 export async function cliConfigFile(): Promise<string> {
   if (cachedCliConfig !== undefined) return cachedCliConfig;
+  // One written by a parent that outlives this process (vitest's global setup for its workers,
+  // which end without running 'exit' handlers).
+  const inherited = process.env[inheritedCliConfigVariable];
+  if (inherited !== undefined && existsSync(inherited)) return (cachedCliConfig = inherited);
   const mirror = findProviderMirror();
   const dir = await mkdtemp(join(tmpdir(), "jwt-api-tfrc-"));
   process.once("exit", () => rmSync(dir, { recursive: true, force: true }));

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { describe, expect, it, vi } from "vitest";
-import { repoRoot } from "../../../local/terraform-cli.ts";
+import { inheritedCliConfigVariable, repoRoot } from "../../../local/terraform-cli.ts";
 import { stageFixture } from "../../fixtures/local-run/stage-fixture.ts";
 import { alive } from "../../support/local-fakes.ts";
 
@@ -19,7 +19,8 @@ const start = (args: string[]): ChildProcess =>
 const npmStart = (args: string[], tempDir: string): ChildProcess =>
   spawn("npm", ["start", "--silent", "--", ...args], {
     cwd: repoRoot,
-    env: { ...process.env, TMPDIR: tempDir },
+    // Its own Terraform CLI config too (not the one vitest's setup shares), to see it removed.
+    env: { ...process.env, TMPDIR: tempDir, [inheritedCliConfigVariable]: undefined },
     stdio: ["ignore", "pipe", "pipe"],
   });
 
