@@ -112,6 +112,20 @@ output "dynamodb_table_arn" {
 }
 
 ################################################################################
+# Operator CLI
+################################################################################
+
+output "cli_command" {
+  description = "The operator CLI (dist/jwt-api-admin.mjs, needs only Node.js >= 20) with the users table and its region filled in; append a command, e.g. `users add alice --scopes orders:read`. Null without the token service."
+  # The region is the table's own, read from its ARN (arn:partition:dynamodb:region:account:table/name);
+  # null too where the ARN is not one, as under a mocked provider (`terraform test`, the local run).
+  value = (
+    local.table_arn == null ? null :
+    try(format("node %s/dist/jwt-api-admin.mjs --table %s --region %s", path.module, local.table_name, split(":", local.table_arn)[3]), null)
+  )
+}
+
+################################################################################
 # Signing secret
 ################################################################################
 

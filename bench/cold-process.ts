@@ -8,7 +8,8 @@ import { mkdir, mkdtemp, readFile, readdir, symlink, writeFile } from "node:fs/p
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { build } from "esbuild";
-import { lambdaNodeBinary, unzipInto } from "../local/lambda-runner.ts";
+import { lambdaNode } from "../local/lambda-node.ts";
+import { unzipInto } from "../local/lambda-runner.ts";
 import { bundleEntry, lambdaSourceDir, repoRoot } from "../scripts/lambda-packages.ts";
 
 /** Times measured inside the child against its own `performance.timeOrigin` (process start). */
@@ -51,7 +52,7 @@ export function runColdProcess(
 ): Promise<ColdRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(lambdaNodeBinary, ["--input-type=module", "-e", childScript, entry], {
+    const child = spawn(lambdaNode().path, ["--input-type=module", "-e", childScript, entry], {
       // A Lambda sandbox inherits nothing from this shell: PATH for the loader, the function's variables.
       env: { PATH: process.env.PATH ?? "", ...env, BENCH_EVENTS: JSON.stringify(events) },
       stdio: ["ignore", "pipe", "pipe"],
@@ -84,7 +85,7 @@ export function runColdProcess(
 export function runBareNode(): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(lambdaNodeBinary, ["-e", 'process.stdout.write("COLD\\n")'], {
+    const child = spawn(lambdaNode().path, ["-e", 'process.stdout.write("COLD\\n")'], {
       env: { PATH: process.env.PATH ?? "" },
       stdio: ["ignore", "pipe", "ignore"],
     });

@@ -38,15 +38,30 @@ const list = (value: string): string[] =>
     .map((entry) => entry.trim())
     .filter((entry) => entry.length > 0);
 
+function isLoopback(endpoint: string): boolean {
+  try {
+    return ["127.0.0.1", "localhost", "[::1]"].includes(new URL(endpoint).hostname);
+  } catch {
+    throw new CliUsageError(`--endpoint-url ${endpoint} is not a URL`);
+  }
+}
+
 function openTable(options: GlobalOptions, env: CliIo["env"]): TableTarget {
   const tableName = options.table ?? env.USERS_TABLE_NAME;
   if (tableName === undefined || tableName.length === 0) {
     throw new CliUsageError("name the users table with --table or USERS_TABLE_NAME");
   }
-  const region = options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  if (region === undefined) throw new CliUsageError("name the region with --region or AWS_REGION");
   const endpoint = options.endpointUrl ?? env.AWS_ENDPOINT_URL_DYNAMODB;
-  const client = createDocumentClient({ region, ...(endpoint === undefined ? {} : { endpoint }) });
+  // A loopback endpoint (the local run's dynalite, DynamoDB Local) checks no signature and has no
+  // regions: it needs neither, and is never sent the operator's real credentials.
+  const local = endpoint !== undefined && isLoopback(endpoint);
+  const region = options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? (local ? "us-east-1" : undefined);
+  if (region === undefined) throw new CliUsageError("name the region with --region or AWS_REGION");
+  const client = createDocumentClient({
+    region,
+    ...(endpoint === undefined ? {} : { endpoint }),
+    ...(local ? { credentials: { accessKeyId: "local", secretAccessKey: "local" } } : {}),
+  });
   return { users: new UsersTable(client, tableName), tableName, region, close: () => client.destroy() };
 }
 
@@ -66,7 +81,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.stdout.write(`${line}\n`);
   };
 
-  const program = new Command("jwt-api")
+  const program = new Command("jwt-api-admin")
     .description("Manage the users of a terraform-aws-jwt-api deployment.")
     .option("--region <region>", "AWS region (default: AWS_REGION)")
     .option("--table <name>", "users table name (default: USERS_TABLE_NAME)")
@@ -150,8 +165,14 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .option("--json", "one JSON object per line")
     .action(async (options: { json?: true }, command: Command) => {
       await withTable(command, async ({ users: table }) => {
-        if (options.json !== true) say(["username", "status", "scopes", "groups"].join("\t"));
+        // The header comes with the first page, so a failed read prints only the error.
+        let header = options.json !== true;
+        const sayHeader = (): void => {
+          if (header) say(["username", "status", "scopes", "groups"].join("\t"));
+          header = false;
+        };
         for await (const user of table.listUsers()) {
+          sayHeader();
           const status = user.disabled ? "disabled" : "enabled";
           const { username, scopes, groups } = user;
           say(
@@ -160,6 +181,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
               : [username, status, scopes.join(","), groups.join(",")].join("\t"),
           );
         }
+        sayHeader();
       });
     });
 
@@ -175,7 +197,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    io.stderr.write(`jwt-api: ${describeFailure(error, target)}\n`);
+    io.stderr.write(`jwt-api-admin: ${describeFailure(error, target)}\n`);
     return 1;
   } finally {
     target?.close();

@@ -124,10 +124,10 @@ export async function startLocalCognito(
       }
       for (const group of groups)
         await cognito.client.send(new CreateGroupCommand({ UserPoolId: id, GroupName: group }));
-      for (const user of [
-        { name: demoUser.username, groups },
-        { name: `${demoUser.username}-limited`, groups: [] },
-      ]) {
+      // A limited user only where routes name groups: without them it would hold what the full one does.
+      const seeded = [{ name: demoUser.username, groups }];
+      if (groups.length > 0) seeded.push({ name: `${demoUser.username}-limited`, groups: [] });
+      for (const user of seeded) {
         const username = cognitoUsername(user.name, planned.usernameAttributes);
         await cognito.client.send(
           new AdminCreateUserCommand({

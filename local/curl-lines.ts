@@ -14,8 +14,14 @@ const quote = (value: string): string => `'${value.replaceAll("'", "'\\''")}'`;
 
 const isPublic = (route: RouteModel): boolean => route.authorization === "NONE";
 
+/**
+ * A concrete path for the resource: `{id}` as typed would be one of curl's URL globs (an error, or
+ * a literal `{id}` with `-g`), so each path parameter gets the value 1.
+ */
+const examplePath = (resourcePath: string): string => resourcePath.replaceAll(/\{[^}]+\}/g, "1");
+
 function commandFor(route: RouteModel, baseUrl: string, credentials: DemoCredentials | undefined): string {
-  const url = `${baseUrl}${route.resourcePath}`;
+  const url = `${baseUrl}${examplePath(route.resourcePath)}`;
   const method = route.httpMethod === "ANY" ? "GET" : route.httpMethod;
   if (!isPublic(route)) return `curl -s -X ${method} ${url} -H "authorization: Bearer $TOKEN"`;
   if (method !== "POST") return `curl -s -X ${method} ${url}`;

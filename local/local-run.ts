@@ -51,6 +51,8 @@ export interface LocalRun {
   readonly environment: Readonly<Record<string, string>>;
   /** The seeded users, none when the plan has no users table. */
   readonly demoUsers: readonly DemoUser[];
+  /** The token service's users table and the local DynamoDB endpoint serving it, for the operator CLI. */
+  readonly usersTable: { readonly name: string; readonly endpoint: string } | undefined;
   /** The local IdP, for plans with Cognito user pools. */
   readonly cognito: Omit<LocalCognito, "close" | "rewrites"> | undefined;
   /** Invokes a planned function directly, bypassing the front (the benchmark's baseline). */
@@ -149,6 +151,10 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
       model,
       environment: services.environment,
       demoUsers: demo?.users ?? [],
+      usersTable:
+        demo === undefined || services.dynamoDbEndpoint === undefined
+          ? undefined
+          : { name: demo.tableName, endpoint: services.dynamoDbEndpoint },
       cognito:
         cognito === undefined ? undefined : { endpoint: cognito.endpoint, pools: cognito.pools, users: cognito.users },
       invoker: started,

@@ -5,15 +5,17 @@
 import { existsSync } from "node:fs";
 import { cp, mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
+import { createServer } from "node:net";
 import { basename, join, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { buildAllPackages, comparePackages } from "../scripts/lambda-packages.ts";
 import { removeStage, repoRoot, stageWorkspace } from "./terraform-cli.ts";
 import { curlLines } from "./curl-lines.ts";
+import { lambdaNode, lambdaNodeMajor } from "./lambda-node.ts";
 import { startLocalRun } from "./local-run.ts";
 import { initiateAuthCurl } from "./cognito-services.ts";
-import { generatePassword } from "./demo-users.ts";
-import { newSigningKeySecret } from "../lambda-src/shared/signing-secret.ts";
+import { generatePassword, routeRequirements } from "./demo-users.ts";
+import { keyBytesFromSecret, newSigningKeySecret } from "../lambda-src/shared/signing-secret.ts";
 
 interface CliOptions {
   readonly example: string;
@@ -38,7 +40,10 @@ const program = new Command()
   .option("--port <port>", "port on 127.0.0.1 (0 picks a free one)", parsePort, 3000)
   .option("--user <name>", "username of the seeded demo user", "demo")
   .option("--password-file <path>", "file holding the demo user's password (default: a fresh random one, printed)")
-  .option("--signing-secret-file <path>", "file holding a fixed HS256 signing secret (default: a fresh one per run)");
+  .option(
+    "--signing-secret-file <path>",
+    'file holding a fixed HS256 signing secret: an oct JWK {"kty":"oct","k":"<base64url, >= 32 bytes>"} or >= 32 bytes of text (default: a fresh one per run)',
+  );
 
 const stderr = (line: string): void => void process.stderr.write(`${line}\n`);
 
@@ -73,6 +78,21 @@ async function stageRoot(example: string): Promise<{ rootDir: string; stage: str
   return { rootDir: join(stage, "examples", example), stage };
 }
 
+const portInUse = (port: number): string =>
+  `port ${port} on 127.0.0.1 is in use: pass another with --port <port>, or --port 0 to pick a free one`;
+
+/** Fails before any Terraform work (~25 s) when the port is taken; the front binds it again later. */
+function checkPortFree(port: number): Promise<void> {
+  if (port === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", (error: NodeJS.ErrnoException) =>
+      reject(error.code === "EADDRINUSE" ? new Error(portInUse(port)) : error),
+    );
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve()));
+  });
+}
+
 async function main(): Promise<void> {
   const options = program.parse().opts<CliOptions>();
   // Registered before anything starts: a signal during startup stops everything once startup settles.
@@ -81,13 +101,29 @@ async function main(): Promise<void> {
     shutdown.requested = true;
     shutdown.stop?.();
   };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  // `npm start` execs Node on this file, so npm's forwarded SIGINT/SIGTERM land here rather than on
+  // a shell or the tsx CLI (whose relay SIGKILLs a child slow to acknowledge, orphaning the functions).
+  // SIGHUP too: a closed terminal must not leave the functions and the port behind.
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, onSignal);
+  // npm forwards only SIGINT and SIGTERM, and dies of a SIGHUP without passing it on: when the
+  // process that started this one goes (this one is re-parented), stop as if signalled.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) onSignal();
+  }, 500).unref();
 
+  await checkPortFree(options.port);
   const signingSecret =
     options.signingSecretFile === undefined
       ? newSigningKeySecret()
       : (await readFile(options.signingSecretFile, "utf8")).trim();
+  try {
+    keyBytesFromSecret(signingSecret);
+  } catch (error) {
+    throw new Error(`--signing-secret-file ${options.signingSecretFile ?? ""}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
   const password =
     options.passwordFile === undefined
       ? generatePassword()
@@ -127,9 +163,16 @@ async function main(): Promise<void> {
 
   console.log(`Listening on ${run.baseUrl}`);
   console.log(`Serving ${run.model.name}: ${run.model.routes.length} methods, stage ${run.model.stageName}`);
+  const node = lambdaNode();
+  console.log(`Functions run on Node ${node.version} (${node.source}); Lambda runs nodejs${lambdaNodeMajor}.x`);
   for (const user of run.demoUsers) {
     const grants = [...user.scopes.map((scope) => `scope ${scope}`), ...user.groups.map((group) => `group ${group}`)];
     console.log(`Demo user ${user.username} / ${user.password} (${grants.join(", ") || "no scope or group"})`);
+  }
+  if (run.usersTable !== undefined) {
+    const { name, endpoint } = run.usersTable;
+    console.log(`Users table ${name} on DynamoDB at ${endpoint}; the operator CLI needs nothing else:`);
+    console.log(`  npx jwt-api-admin --endpoint-url ${endpoint} --table ${name} users list`);
   }
   const idp = run.cognito;
   for (const pool of idp?.pools ?? []) {
@@ -143,6 +186,14 @@ async function main(): Promise<void> {
   }
   if (run.page !== undefined)
     console.log(`Browser page: ${run.page.url}${run.page.warning ? ` (${run.page.warning})` : ""}`);
+  const { scopes: requiredScopes } = routeRequirements(run.model);
+  if (idp !== undefined && requiredScopes.length > 0) {
+    console.log(
+      `Routes needing a scope (${requiredScopes.join(", ")}) answer 403 to the demo IdP users: Cognito puts custom ` +
+        "scopes only in client_credentials tokens, a grant cognito-local does not support. " +
+        "On AWS, get one with the app client allowed that scope (the example's README shows how).",
+    );
+  }
   console.log("Try:");
   const pool = idp?.pools[0];
   const client = pool?.clients.find((candidate) => candidate.passwordAuth);
@@ -160,6 +211,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  stderr(`npm start: ${error instanceof Error ? error.message : String(error)}`);
+  // The port can still be taken between the check and the bind.
+  const taken = (error as NodeJS.ErrnoException).code === "EADDRINUSE";
+  const message = taken ? portInUse(program.opts<CliOptions>().port) : undefined;
+  stderr(`npm start: ${message ?? (error instanceof Error ? error.message : String(error))}`);
   process.exit(1);
 });

@@ -9,7 +9,7 @@
  */
 import { execFile, spawnSync } from "node:child_process";
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
@@ -99,11 +99,23 @@ function searchFilesystem(): string | undefined {
 
 let cachedCliConfig: string | undefined;
 
-/** Writes (once per process) a Terraform CLI config that installs providers from the mirror only. */
+/** Names a CLI config file that cliConfigFile() reuses instead of writing its own. */
+export const inheritedCliConfigVariable = "JWT_API_TF_CLI_CONFIG";
+
+/**
+ * Writes (once per process) a Terraform CLI config that installs providers from the mirror only.
+ * Its directory goes when the process exits ('exit' runs on a normal end and on process.exit, which
+ * is how the local run stops on a signal), so runs leave nothing in the temp dir.
+ */
 export async function cliConfigFile(): Promise<string> {
   if (cachedCliConfig !== undefined) return cachedCliConfig;
+  // One written by a parent that outlives this process (vitest's global setup for its workers,
+  // which end without running 'exit' handlers).
+  const inherited = process.env[inheritedCliConfigVariable];
+  if (inherited !== undefined && existsSync(inherited)) return (cachedCliConfig = inherited);
   const mirror = findProviderMirror();
   const dir = await mkdtemp(join(tmpdir(), "jwt-api-tfrc-"));
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, "offline.tfrc");
   await writeFile(
     file,

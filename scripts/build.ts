@@ -1,11 +1,12 @@
 /**
- * `npm run build`: writes dist/<function>.zip for every Lambda under lambda-src/.
- * `npm run build -- --check`: writes nothing; exits 1 when a committed zip is stale.
+ * `npm run build`: writes dist/<function>.zip for every Lambda under lambda-src/, and the operator
+ * CLI's single-file bundle dist/jwt-api-admin.mjs.
+ * `npm run build -- --check`: writes nothing; exits 1 when a committed zip or the bundle is stale.
  */
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
-import { buildAllPackages, comparePackages, packagesDir } from "./lambda-packages.ts";
+import { buildAllPackages, buildCliBundle, cliBundlePath, comparePackages, packagesDir } from "./lambda-packages.ts";
 
 const { values } = parseArgs({
   options: { check: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
@@ -20,14 +21,21 @@ if (values.help) {
 
 const packages = await buildAllPackages();
 const { stale, orphaned } = await comparePackages(packages);
+const cliBundle = await buildCliBundle();
+const committedCli = await readFile(cliBundlePath).catch(() => undefined);
+const cliStale = committedCli === undefined || !Buffer.from(cliBundle).equals(committedCli);
 
 if (values.check) {
-  if (stale.length + orphaned.length > 0) {
-    const problems = [...stale, ...orphaned.map((zip) => `${zip} (no source under lambda-src/)`)];
-    console.error(`Stale Lambda packages: ${problems.join(", ")}. Run \`npm run build\` and commit dist/.`);
+  if (stale.length + orphaned.length > 0 || cliStale) {
+    const problems = [
+      ...stale,
+      ...orphaned.map((zip) => `${zip} (no source under lambda-src/)`),
+      ...(cliStale ? [basename(cliBundlePath)] : []),
+    ];
+    console.error(`Stale packages: ${problems.join(", ")}. Run \`npm run build\` and commit dist/.`);
     process.exit(1);
   }
-  console.log(`Lambda packages are up to date (${packages.length}).`);
+  console.log(`Lambda packages (${packages.length}) and the CLI bundle are up to date.`);
 } else {
   await mkdir(packagesDir, { recursive: true });
   for (const zip of orphaned) await rm(join(packagesDir, zip));
@@ -37,4 +45,6 @@ if (values.check) {
       `${basename(pkg.zipPath).padEnd(24)} ${String(pkg.bytes.length).padStart(9)} bytes  ${pkg.files.join(", ")}`,
     );
   }
+  await writeFile(cliBundlePath, cliBundle, { mode: 0o755 });
+  console.log(`${basename(cliBundlePath).padEnd(24)} ${String(cliBundle.length).padStart(9)} bytes`);
 }

@@ -105,6 +105,35 @@ export async function buildAllPackages(): Promise<LambdaPackage[]> {
   return packages;
 }
 
+/** The operator CLI as one file, committed beside the zips so a module pulled by git source can run it with plain `node`. */
+export const cliBundlePath = join(packagesDir, "jwt-api-admin.mjs");
+
+/** dist/jwt-api-admin.mjs: cli/entry.ts and its dependencies (AWS SDK, commander) in one ES module, no chunks. */
+export async function buildCliBundle(): Promise<Uint8Array> {
+  const result = await build({
+    entryPoints: [join(repoRoot, "cli", "entry.ts")],
+    bundle: true,
+    minify: true,
+    keepNames: true,
+    format: "esm",
+    platform: "node",
+    // The operator's machine, not Lambda: the oldest Node package.json's engines allow.
+    target: "node20",
+    banner: {
+      js: '#!/usr/bin/env node\nimport{createRequire as __cr}from"node:module";const require=__cr(import.meta.url);',
+    },
+    legalComments: "none",
+    charset: "utf8",
+    write: false,
+    absWorkingDir: repoRoot,
+    logLevel: "silent",
+  });
+  await stop();
+  const [output] = result.outputFiles;
+  if (output === undefined) throw new Error("esbuild wrote no CLI bundle");
+  return output.contents;
+}
+
 export interface PackageDrift {
   /** Functions whose committed zip is missing or differs from a fresh build. */
   readonly stale: readonly string[];

@@ -107,10 +107,21 @@ async function terraformTest(): Promise<Tally> {
   }
 }
 
+const terraformSources = async (): Promise<string[]> => [
+  ...(await readdir(repoRoot)).filter((file) => file.endsWith(".tf")),
+  "modules",
+  "examples",
+  "test",
+];
+
 const gates: Gate[] = [
   { name: "typecheck", run: () => check(bin("tsc"), ["--noEmit", "-p", "tsconfig.json"]) },
   { name: "lint", run: () => check("npm", ["run", "--silent", "lint"]) },
-  { name: "terraform-fmt", run: () => check(terraformBinary(), ["fmt", "-check", "-recursive", "-diff"]) },
+  {
+    name: "terraform-fmt",
+    // Named sources, not `-recursive .`: node_modules holds other projects' .tf fixtures (cdktf-cli's).
+    run: async () => check(terraformBinary(), ["fmt", "-check", "-recursive", "-diff", ...(await terraformSources())]),
+  },
   { name: "packages-fresh", run: () => check(process.execPath, ["--import", "tsx", "scripts/build.ts", "--check"]) },
   {
     name: "readme-tf-docs",

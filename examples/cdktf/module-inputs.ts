@@ -257,6 +257,7 @@ export type JwtApiModuleOutput =
   | "lambda_function_arns"
   | "dynamodb_table_name"
   | "dynamodb_table_arn"
+  | "cli_command"
   | "secretsmanager_secret_arn"
   | "websocket_api_id"
   | "websocket_url"

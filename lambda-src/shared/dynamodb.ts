@@ -10,6 +10,8 @@ import { DependencyError } from "./errors.ts";
 export interface DocumentClientOptions {
   readonly region?: string;
   readonly endpoint?: string;
+  /** Default: the SDK's credential chain. */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
   /** Whole-call budget per attempt; a login must answer well under API Gateway's 29 s. */
   readonly requestTimeoutMs?: number;
 }
@@ -18,6 +20,7 @@ export function createDocumentClient(options: DocumentClientOptions = {}): Dynam
   const client = new DynamoDBClient({
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+    ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
     maxAttempts: 2,
     requestHandler: {
       connectionTimeout: 1_000,

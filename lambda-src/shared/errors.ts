@@ -26,7 +26,7 @@ export class SigningKeyUnavailableError extends JwtApiError {
   readonly code = "SIGNING_KEY_UNAVAILABLE";
 }
 
-/** `jwt-api users add` for a username the table already holds. */
+/** `jwt-api-admin users add` for a username the table already holds. */
 export class UserExistsError extends JwtApiError {
   readonly code = "USER_EXISTS";
 }

@@ -79,7 +79,15 @@ function parseBody(event: ProxyEvent): Body {
   const text = bodyText(event);
   const mediaType = headerValue(event, "content-type")?.split(";")[0]?.trim().toLowerCase();
   if (mediaType === "application/json") return { isForm: false, fields: jsonFields(text) };
-  if (mediaType === "application/x-www-form-urlencoded") return { isForm: true, fields: formFields(text) };
+  if (mediaType === "application/x-www-form-urlencoded") {
+    // curl -d sends this type unless told otherwise; a JSON object read as a form names no field.
+    if (looksLikeJsonObject(text)) {
+      throw new InvalidRequestError(
+        "the body looks like JSON but Content-Type is application/x-www-form-urlencoded: send Content-Type: application/json",
+      );
+    }
+    return { isForm: true, fields: formFields(text) };
+  }
   throw new UnsupportedMediaTypeError("send application/json or application/x-www-form-urlencoded");
 }
 
@@ -110,6 +118,16 @@ function jsonFields(text: string): Map<string, unknown> {
     throw new InvalidRequestError("the request body must be a JSON object");
   }
   return new Map(Object.entries(parsed));
+}
+
+function looksLikeJsonObject(text: string): boolean {
+  if (!text.trimStart().startsWith("{")) return false;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === "object" && parsed !== null;
+  } catch {
+    return false;
+  }
 }
 
 function formFields(text: string): Map<string, string> {

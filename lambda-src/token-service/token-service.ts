@@ -42,7 +42,7 @@ export interface TokenServiceDependencies {
 /** Why a login was refused, for the log only: the client always sees the same invalid_grant. */
 function rejectionReason(user: UserRecord | undefined, account: UserRecord | undefined, valid: boolean): string {
   if (user === undefined) return "unknown_user";
-  // An operator has to repair the item: `jwt-api users set-password` writes a readable hash.
+  // An operator has to repair the item: `jwt-api-admin users set-password` writes a readable hash.
   if (account === undefined) return "stored_hash_unreadable";
   return valid ? "disabled" : "wrong_password";
 }

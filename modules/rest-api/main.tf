@@ -153,6 +153,11 @@ locals {
     DEFAULT_5XX                    = { status_code = null, www_authenticate = false }
   }
 
+  # A 403 from the authorizer's Deny says what is missing in kind, never which grants the route takes.
+  gateway_response_hints = {
+    ACCESS_DENIED = "the token is valid but lacks a scope or group this route requires"
+  }
+
   # Browsers let a script read only the CORS-safelisted response headers unless they are exposed, and
   # WWW-Authenticate is not one of them: https://fetch.spec.whatwg.org/#cors-safelisted-response-header-name
   # No Vary: Origin: the origin is static and sent on every response, where the Fetch standard says to
@@ -172,7 +177,11 @@ resource "aws_api_gateway_gateway_response" "this" {
   status_code   = each.value.status_code
 
   response_templates = {
-    "application/json" = "{\"message\":$context.error.messageString,\"requestId\":\"$context.requestId\"}"
+    "application/json" = (
+      contains(keys(local.gateway_response_hints), each.key)
+      ? "{\"message\":$context.error.messageString,\"hint\":\"${local.gateway_response_hints[each.key]}\",\"requestId\":\"$context.requestId\"}"
+      : "{\"message\":$context.error.messageString,\"requestId\":\"$context.requestId\"}"
+    )
   }
 
   # RFC 6750 section 3: a 401 for a bearer-protected resource names the scheme. One UNAUTHORIZED

@@ -5,7 +5,8 @@
  *   attribute, its type and its optionality, and nothing extra; likewise the output names;
  * - the app synthesized the way `cdktf synth` runs it (a child process, CDKTF_OUTDIR set), inside a
  *   staged copy of the repository where the stack's relative module source resolves, then
- *   `terraform init` + `plan` + `validate` of the synthesized stack offline through the harness.
+ *   `terraform init` + `plan` + `validate` of the synthesized stack offline through the harness;
+ * - once, `npx cdktf synth` itself (cdktf-cli), which must synthesize that same stack.
  */
 import { execFile } from "node:child_process";
 import { readFile, symlink, writeFile } from "node:fs/promises";
@@ -479,6 +480,33 @@ describe("examples/cdktf app", () => {
       // The pool id lands in issuers.cognito: the module's own validation rejects a malformed one.
       expect(badPool.code).not.toBe(0);
       expect(badPool.stderr).toContain("Each issuers.cognito entry needs a user_pool_id");
+    },
+    planTimeout,
+  );
+
+  // The one test that runs cdktf-cli itself (about 7x slower than running the app directly).
+  it(
+    "synthesizes with `npx cdktf synth` in examples/cdktf the same stack as running the app",
+    async () => {
+      // Prepare
+      const stage = await stageWorkspace();
+      stages.push(stage);
+      await symlink(join(repoRoot, "node_modules"), join(stage, "node_modules"), "dir");
+      const appDir = join(stage, "examples", "cdktf");
+      const stackFile = join(appDir, "cdktf.out", "stacks", "jwt-api", "cdk.tf.json");
+      const env = { ...process.env, CHECKPOINT_DISABLE: "1", CI: "1" };
+
+      // Act
+      await execFileAsync("npx", ["--no-install", "cdktf", "synth"], { cwd: appDir, env });
+      const viaCli = await readFile(stackFile, "utf8");
+      await execFileAsync(process.execPath, ["--import", "tsx", "main.ts"], { cwd: appDir, env });
+      const viaApp = await readFile(stackFile, "utf8");
+
+      // Assess
+      expect((JSON.parse(viaCli) as { module: { jwt_api: { source: string } } }).module.jwt_api.source).toBe(
+        "../../../../..",
+      );
+      expect(viaCli).toBe(viaApp);
     },
     planTimeout,
   );

@@ -98,8 +98,10 @@ describe.skipIf(mode === "skip")(`hs256 example (${mode})`, () => {
       request(target, "GET", "/api/admin", { token: full.access_token }),
     ]);
 
-    // Assess
+    // Assess: the 403 says what is missing in kind, not which grants the route takes.
     expect([denied.status, allowed.status]).toEqual([403, 200]);
+    expect(denied.body).toMatchObject({ hint: "the token is valid but lacks a scope or group this route requires" });
+    expect(JSON.stringify(denied.body)).not.toContain("admin");
   });
 
   it("does not let a policy cached for one route open another", async () => {

@@ -5,6 +5,7 @@
 import { spawn } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { lambdaNode } from "../../local/lambda-node.ts";
 
 const invokeScript = `
 const { handler } = await import(process.argv[1]);
@@ -27,7 +28,7 @@ export function runPackagedHandler<Result>(
   event: unknown,
 ): Promise<Outcome<Result>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--input-type=module", "-e", invokeScript, join(directory, "index.mjs")], {
+    const child = spawn(lambdaNode().path, ["--input-type=module", "-e", invokeScript, join(directory, "index.mjs")], {
       env: { ...process.env, ...env, TEST_EVENT: JSON.stringify(event) },
       stdio: ["ignore", "pipe", "pipe"],
     });

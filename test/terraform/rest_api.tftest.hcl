@@ -168,6 +168,14 @@ run "gateway_responses_explain_errors" {
   }
 
   assert {
+    condition = (
+      jsondecode(replace(aws_api_gateway_gateway_response.this["ACCESS_DENIED"].response_templates["application/json"], "$context.error.messageString", "null")).hint == "the token is valid but lacks a scope or group this route requires"
+      && !strcontains(aws_api_gateway_gateway_response.this["UNAUTHORIZED"].response_templates["application/json"], "hint")
+    )
+    error_message = "ACCESS_DENIED's body must say the token lacks a scope or group; other responses carry no hint."
+  }
+
+  assert {
     condition = alltrue([
       for response in aws_api_gateway_gateway_response.this :
       can(regex("\\$context\\.error\\.messageString", response.response_templates["application/json"]))

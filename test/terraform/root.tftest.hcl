@@ -71,6 +71,7 @@ run "hs256_default_creates_token_service_table_and_rotated_secret" {
       && output.token_endpoint_url == "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/v1/auth/token"
       && output.sample_api_url == "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/v1/api"
       && output.secretsmanager_secret_arn == "arn:aws:secretsmanager:us-east-1:123456789012:secret:demo/jwt-signing-key-AbCdEf"
+      && output.cli_command == "node ./dist/jwt-api-admin.mjs --table demo-users --region us-east-1"
     )
     error_message = "Names and URLs must follow the module's naming and the stage's invoke URL."
   }
@@ -141,6 +142,7 @@ run "cognito_oidc_google_without_hs256_create_no_token_service" {
       toset(keys(output.lambda_function_names)) == toset(["authorizer", "sample-api"])
       && output.token_endpoint_url == null
       && output.dynamodb_table_name == null
+      && output.cli_command == null
       && output.secretsmanager_secret_arn == null
       && length(module.token_service) == 0 && length(module.signing_secret) == 0 && length(module.users_table) == 0
     )

@@ -1,7 +1,7 @@
 import { Readable, Writable } from "node:stream";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import bcrypt from "bcryptjs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { run } from "../../../cli/program.ts";
 import { verifyPassword } from "../../../lambda-src/shared/password-hash.ts";
 import { UsersTable } from "../../../lambda-src/shared/users-table.ts";
@@ -39,7 +39,7 @@ afterAll(async () => {
   await aws.close();
 });
 
-describe("jwt-api users", () => {
+describe("jwt-api-admin users", () => {
   it("adds a user whose password verifies, with scopes and groups", async () => {
     // Act
     const result = await cli(
@@ -144,15 +144,46 @@ describe("jwt-api users", () => {
     // Act
     const result = await cli(["--table", "missing-table", "users", "list"]);
 
+    // Assess: and no table header before the error.
+    expect(result).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: "jwt-api-admin: table missing-table does not exist in us-east-1 (check --table and --region)\n",
+    });
+  });
+
+  it("prints the header of an empty table", async () => {
+    // Prepare
+    const empty = await aws.newTable();
+
+    // Act
+    const result = await cli(["--table", empty, "users", "list"]);
+
     // Assess
-    expect(result.code).toBe(1);
-    expect(result.stderr).toBe(
-      "jwt-api: table missing-table does not exist in us-east-1 (check --table and --region)\n",
-    );
+    expect(result).toEqual({ code: 0, stdout: "username\tstatus\tscopes\tgroups\n", stderr: "" });
+  });
+
+  it("needs nothing but --endpoint-url and --table for a table on 127.0.0.1: no region, no credentials", async () => {
+    // Prepare: an empty table, and no AWS variables at all, in the CLI's environment or the SDK's.
+    const empty = await aws.newTable();
+    for (const name of Object.keys(process.env)) if (name.startsWith("AWS_")) vi.stubEnv(name, undefined);
+    const stdout = new Capture();
+    const stderr = new Capture();
+
+    // Act
+    const code = await run(["--endpoint-url", aws.dynamo.endpoint, "--table", empty, "users", "list"], {
+      stdin: Readable.from([""]),
+      stdout,
+      stderr,
+      env: {},
+    }).finally(() => vi.unstubAllEnvs());
+
+    // Assess
+    expect([code, stderr.text, stdout.text]).toEqual([0, "", "username\tstatus\tscopes\tgroups\n"]);
   });
 });
 
-describe("jwt-api help and hash-password", () => {
+describe("jwt-api-admin help and hash-password", () => {
   it.each([
     [[]],
     [["users"]],

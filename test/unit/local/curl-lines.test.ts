@@ -41,4 +41,20 @@ describe("curlLines", () => {
     ]);
     expect(lines[0]).toContain(`-d '{"username":"demo","password":"it'\\''s secret"}'`);
   });
+
+  it("puts a concrete value where the path has a parameter, so curl reads no URL glob", () => {
+    // Prepare
+    const withParameters = {
+      routes: [route("GET", "/orders/{id}", "CUSTOM"), route("GET", "/files/{proxy+}", "NONE")],
+    } as Pick<ApiModel, "routes"> as ApiModel;
+
+    // Act
+    const lines = curlLines(withParameters, "http://127.0.0.1:3000/v1", undefined);
+
+    // Assess
+    expect(lines).toEqual([
+      'curl -s -X GET http://127.0.0.1:3000/v1/orders/1 -H "authorization: Bearer $TOKEN"',
+      "curl -s -X GET http://127.0.0.1:3000/v1/files/1",
+    ]);
+  });
 });

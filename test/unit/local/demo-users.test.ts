@@ -65,6 +65,17 @@ describe("demoUsersFor", () => {
     });
   });
 
+  it("seeds no limited user where no route asks for a scope or group: it would hold what the full one does", () => {
+    // Prepare
+    const planned = model({ JWT_ROUTES: "[]" }, { USERS_TABLE_NAME: "users" });
+
+    // Act
+    const demo = demoUsersFor(planned, "demo", "correct horse battery");
+
+    // Assess
+    expect(demo?.users.map((user) => user.username)).toEqual(["demo"]);
+  });
+
   it("seeds nothing without a users table", () => {
     // Prepare
     const planned = model({ JWT_ROUTES: routes });

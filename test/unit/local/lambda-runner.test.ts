@@ -5,12 +5,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { strToU8, zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { lambdaNode, type LambdaNode } from "../../../local/lambda-node.ts";
 import { LambdaRunner, PackageMismatchError } from "../../../local/lambda-runner.ts";
 import type { FunctionModel } from "../../../local/plan-model.ts";
 import { alive } from "../../support/local-fakes.ts";
 
 const source = `
 let calls = 0;
+export const version = async () => process.version;
 export const handler = async (event, context) => {
   calls += 1;
   if (event.sleepMs) await new Promise((resolve) => setTimeout(resolve, event.sleepMs));
@@ -38,10 +40,11 @@ const fn = (name: string, partial: Partial<FunctionModel> = {}): FunctionModel =
   ...partial,
 });
 
-const start = (functions: FunctionModel[]): Promise<LambdaRunner> =>
+const start = (functions: FunctionModel[], node?: LambdaNode): Promise<LambdaRunner> =>
   LambdaRunner.start(functions, {
     environment: (model) => ({ ...model.environment, AWS_REGION: "us-east-1" }),
     onLog: (name, line) => logs.push(`${name}: ${line}`),
+    node,
   });
 
 let packageHash: string;
@@ -77,6 +80,24 @@ describe("LambdaRunner", () => {
     expect(payloads[0]?.remaining).toBeGreaterThan(0);
     expect(payloads[0]?.remaining).toBeLessThanOrEqual(1_000);
     expect(logs).toContain("one: log line from the handler");
+  });
+
+  it.each([
+    ["the Node 22 package for this platform (or this Node where none is)", lambdaNode()],
+    [
+      "this Node, wherever the package is missing (older Nodes read the shim through tsx)",
+      { path: process.execPath, version: process.version, source: "test", stripsTypes: false },
+    ],
+  ])("runs a function on %s", async (_name, node) => {
+    // Prepare
+    const runner = await start([fn("versioned", { handler: "src/app.version" })], node);
+
+    // Act
+    const result = await runner.invoke("versioned", {});
+    await runner.close();
+
+    // Assess
+    expect(result).toEqual({ ok: true, payload: node.version });
   });
 
   it.each([

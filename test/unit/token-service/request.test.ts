@@ -72,6 +72,26 @@ describe("parseRequest accepts", () => {
   });
 });
 
+describe("parseRequest explains", () => {
+  it("a JSON body sent without Content-Type: application/json", () => {
+    // Act
+    const parse = () => parseRequest(event("/auth/token", ' {"username":"a","password":"p"}', form));
+
+    // Assess
+    expect(parse).toThrow(
+      "the body looks like JSON but Content-Type is application/x-www-form-urlencoded: send Content-Type: application/json",
+    );
+  });
+
+  it("nothing extra for a form that only starts with a brace", () => {
+    // Act
+    const parse = () => parseRequest(event("/auth/token", "{oops=1", form));
+
+    // Assess
+    expect(parse).toThrow("grant_type is required");
+  });
+});
+
 describe("parseRequest refuses", () => {
   const long = (length: number) => "x".repeat(length);
   it.each([
@@ -145,6 +165,12 @@ describe("parseRequest refuses", () => {
       400,
     ],
     ["a non-string grant_type", event("/auth/token", '{"grant_type":1}'), InvalidRequestError, 400],
+    [
+      "JSON sent as a form (curl -d's default type)",
+      event("/auth/token", '{"username":"a","password":"p"}', form),
+      InvalidRequestError,
+      400,
+    ],
   ])("%s", (_label, input, type, status) => {
     // Act
     let thrown: unknown;

@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 // The CLI is TypeScript run through tsx, so a checkout needs no compile step before using it.
-import process from "node:process";
+// Outside the checkout (a module pulled by git source) run dist/jwt-api-admin.mjs with plain node.
 import { register } from "tsx/esm/api";
 
 register();
-const { main } = await import("../cli/main.ts");
-process.exitCode = await main(process.argv.slice(2));
+await import("../cli/entry.ts");
