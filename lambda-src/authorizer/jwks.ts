@@ -1,77 +1,81 @@
 /**
  * One issuer's JSON Web Key Set, fetched once per cold start and shared by every invocation.
  *
- * RemoteKeySet does the fetching, as jose's remote set would but over `node:https` (see
- * jwks-fetch.ts for why): a timeout per request, and a cooldown so a flood of unknown `kid`s
- * refetches at most once per window
- * (https://github.com/panva/jose/blob/main/docs/jwks/remote/interfaces/RemoteJWKSetOptions.md).
- * Two gaps are closed here, because a remote set keeps no key once its cache is stale and the refetch fails,
- * and starts no cooldown after a failed fetch:
- * - stale-if-error: when a refresh fails, the keys fetched last keep verifying, so a warm
- *   authorizer keeps deciding through an outage of the issuer;
- * - backoff: after a failed fetch, no other fetch for a while, so an outage cannot make every
- *   request wait for a timeout, and a cold authorizer fails closed at once.
+ * It keeps the semantics of jose's `createRemoteJWKSet`
+ * (https://github.com/panva/jose/blob/main/docs/jwks/remote/functions/createRemoteJWKSet.md),
+ * fetched by {@link fetchJwks} instead of the global `fetch`. Key selection is jose's own
+ * `createLocalJWKSet` (kid, alg, use and key_ops matching; several matches are all tried by
+ * `jwtVerify`). What jose's remote set does around it, this does too:
+ * - the set is fetched on first use and again once it is older than {@link keysMaxAgeMs};
+ * - a `kid` it lacks refetches it, at most once per cooldown after the last successful fetch, so a
+ *   flood of unknown `kid`s cannot amplify into fetches
+ *   (https://github.com/panva/jose/blob/main/docs/jwks/remote/interfaces/RemoteJWKSetOptions.md);
+ * - concurrent callers share one fetch in flight.
+ * Two gaps are closed here, because a remote set keeps no key once its cache is stale and the
+ * refetch fails, and starts no cooldown after a failed fetch: stale-if-error and a back-off
+ * (shared/stale-if-error.ts). Freshness is judged by the authorizer's clock.
  */
-import { errors, type JWTVerifyGetKey } from "jose";
+import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey, type LocalJWKSet } from "jose";
 import { DependencyError } from "../shared/errors.ts";
-import { RemoteKeySet } from "./remote-key-set.ts";
+import { FixedBackoff, maxBackoffMs, StaleIfError } from "../shared/stale-if-error.ts";
+import { fetchJwks } from "./jwks-fetch.ts";
+
+/** jose's default `cacheMaxAge`. */
+export const keysMaxAgeMs = 600_000;
 
 export interface JwksOptions {
   readonly timeoutMs: number;
   readonly cooldownMs: number;
+  /** Epoch milliseconds. */
   readonly now?: () => number;
 }
 
-/** A few seconds: long enough to shed load during an outage, short enough that recovery needs no restart. */
-const maxRetryAfterFailureMs = 5_000;
-
-/** Errors about the token (no such key, an algorithm the key cannot do), as opposed to the endpoint failing. */
-function isTokenFault(error: unknown): boolean {
-  return (
-    error instanceof errors.JWKSNoMatchingKey ||
-    error instanceof errors.JWKSMultipleMatchingKeys ||
-    error instanceof errors.JOSENotSupported ||
-    error instanceof errors.JOSEAlgNotAllowed
-  );
+interface FetchedKeys {
+  readonly local: LocalJWKSet;
+  readonly fetchedAt: number;
 }
 
 export class JwksKeySource {
-  readonly #url: URL;
-  readonly #remote: RemoteKeySet;
-  readonly #retryAfterFailureMs: number;
   readonly #now: () => number;
-  #failedAt = Number.NEGATIVE_INFINITY;
-  #stale: JWTVerifyGetKey | undefined;
+  readonly #cooldownMs: number;
+  readonly #keys: StaleIfError<FetchedKeys>;
 
   constructor(jwksUri: string, options: JwksOptions) {
-    this.#url = new URL(jwksUri);
-    this.#now = options.now ?? Date.now;
-    this.#remote = new RemoteKeySet(this.#url, {
-      timeoutMs: options.timeoutMs,
-      cooldownMs: options.cooldownMs,
-      now: this.#now,
-    });
-    this.#retryAfterFailureMs = Math.min(options.cooldownMs, maxRetryAfterFailureMs);
+    const url = new URL(jwksUri);
+    const now = options.now ?? (() => Date.now());
+    this.#now = now;
+    this.#cooldownMs = options.cooldownMs;
+    this.#keys = new StaleIfError(
+      async () => {
+        const json = await fetchJwks(url, options.timeoutMs);
+        // createLocalJWKSet checks the shape itself and throws JWKSInvalid for anything but a key set.
+        return { local: createLocalJWKSet(json as JSONWebKeySet), fetchedAt: now() };
+      },
+      {
+        backoff: new FixedBackoff(Math.min(options.cooldownMs, maxBackoffMs), now),
+        unavailable: (cause) => {
+          const name = cause instanceof Error ? cause.name : "backing off after a failed fetch";
+          return new DependencyError(`the JWKS at ${url.origin} is unavailable (${name})`, { cause });
+        },
+      },
+    );
   }
 
   /** A jose key resolver for `jwtVerify`. */
   readonly getKey: JWTVerifyGetKey = async (header, token) => {
-    if (this.#now() - this.#failedAt < this.#retryAfterFailureMs) return this.#fromStale(header, token, undefined);
+    const last = this.#keys.last;
+    const keys = last !== undefined && this.#freshFor(last, keysMaxAgeMs) ? last : await this.#keys.refresh();
     try {
-      const key = await this.#remote.getKey(header, token);
-      this.#stale = undefined;
-      return key;
+      return await keys.local(header, token);
     } catch (error) {
-      if (isTokenFault(error)) throw error;
-      this.#failedAt = this.#now();
-      this.#stale = this.#remote.lastKnownKeys();
-      return this.#fromStale(header, token, error);
+      if (error instanceof errors.JWKSNoMatchingKey && !this.#freshFor(keys, this.#cooldownMs)) {
+        return (await this.#keys.refresh()).local(header, token);
+      }
+      throw error;
     }
   };
 
-  #fromStale(...[header, token, cause]: [...Parameters<JWTVerifyGetKey>, unknown]): ReturnType<JWTVerifyGetKey> {
-    if (this.#stale !== undefined) return this.#stale(header, token);
-    const name = cause instanceof Error ? cause.name : "backing off after a failed fetch";
-    throw new DependencyError(`the JWKS at ${this.#url.origin} is unavailable (${name})`, { cause });
+  #freshFor(keys: FetchedKeys, durationMs: number): boolean {
+    return this.#now() < keys.fetchedAt + durationMs;
   }
 }
