@@ -6,13 +6,14 @@
  * A token that verifies but may not call the route gets a policy whose Deny API Gateway answers with 403.
  */
 import { JwtApiError } from "../shared/errors.ts";
+import type { LineWriter, LogLevel } from "../shared/log.ts";
 import type { Principal } from "./claims.ts";
 import type { AuthorizerConfig } from "./config.ts";
 import { buildContext } from "./context.ts";
 import { tokenKey, type DecisionCache } from "./decision-cache.ts";
 import { TokenRejectedError } from "./errors.ts";
 import type { IssuerRegistry, RoutedToken } from "./issuers.ts";
-import { decisionLine, type LineWriter, type LogLevel } from "./log.ts";
+import { decisionLine } from "./decision-line.ts";
 import type { AuthorizerResult } from "./policy.ts";
 import { grantRoutes, isRouteAllowed, type RouteGrants } from "./route-authorization.ts";
 import { StageResult } from "./stage-result.ts";
@@ -87,7 +88,7 @@ export function createAuthorizer(dependencies: AuthorizerDependencies): Authoriz
       const record = allowed
         ? ({ decision: "allow", reason: "ALLOWED" } as const)
         : ({ decision: "deny", reason: "ROUTE_FORBIDDEN" } as const);
-      write(decisionLine({ ...record, eventType, issuer, sub, latencyMs, cacheHit }, "info"));
+      write(decisionLine({ ...record, eventType, issuer, sub, latencyMs, cacheHit }, "info"), "info");
       return result;
     } catch (error) {
       const { level, reason, detail } = describeFailure(error);
@@ -97,6 +98,7 @@ export function createAuthorizer(dependencies: AuthorizerDependencies): Authoriz
           { decision: "unauthorized", reason, eventType, issuer, sub: undefined, latencyMs, cacheHit, detail },
           level,
         ),
+        level,
       );
       throw unauthorized();
     }

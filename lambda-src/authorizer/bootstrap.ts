@@ -4,13 +4,14 @@
  * reported in exactly one log line, and every request is then refused with a 401.
  */
 import { ConfigurationError } from "../shared/errors.ts";
+import { createLogger, stdoutWriter, type LineWriter } from "../shared/log.ts";
 import { SigningSecret, secretsManagerReader } from "../shared/signing-secret.ts";
 import { createAuthorizer, unauthorized, type AuthorizerHandler, type VerifiedDecision } from "./authorizer.ts";
 import { parseConfig, type AuthorizerConfig } from "./config.ts";
 import { DecisionCache } from "./decision-cache.ts";
 import { IssuerRegistry } from "./issuers.ts";
 import { JwksKeySource } from "./jwks.ts";
-import { decisionLine, startupFailureLine, stdoutWriter, type LineWriter } from "./log.ts";
+import { decisionLine } from "./decision-line.ts";
 
 export interface BootstrapOptions {
   readonly write?: LineWriter;
@@ -48,7 +49,7 @@ export function bootstrap(
     const reason = error instanceof ConfigurationError ? error.code : "INTERNAL_ERROR";
     const message =
       error instanceof ConfigurationError ? error.message : error instanceof Error ? error.name : typeof error;
-    write(startupFailureLine(reason, message));
+    createLogger(write)("error", "authorizer.startup_failed", { code: reason, message });
     const record = {
       decision: "unauthorized",
       reason,
@@ -58,7 +59,7 @@ export function bootstrap(
       cacheHit: false,
     } as const;
     return () => {
-      write(decisionLine({ ...record, latencyMs: 0 }, "error"));
+      write(decisionLine({ ...record, latencyMs: 0 }, "error"), "error");
       return Promise.reject(unauthorized());
     };
   }

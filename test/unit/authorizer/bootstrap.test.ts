@@ -18,8 +18,14 @@ describe("bootstrap", () => {
       "Error: Unauthorized",
     ]);
     const startup = log.records().filter((record) => record.event === "authorizer.startup_failed");
-    expect(startup).toHaveLength(1);
-    expect(startup[0]?.message).toMatch(/JWT_ISSUERS: must list at least one issuer; JWKS_TIMEOUT_MS/);
+    expect(startup).toEqual([
+      {
+        level: "error",
+        event: "authorizer.startup_failed",
+        code: "CONFIGURATION_INVALID",
+        message: expect.stringMatching(/JWT_ISSUERS: must list at least one issuer; JWKS_TIMEOUT_MS/) as unknown,
+      },
+    ]);
     expect(log.records().filter((record) => record.reason === "CONFIGURATION_INVALID")).toHaveLength(2);
   });
 
