@@ -7,7 +7,6 @@
  */
 import { JwtApiError } from "../shared/errors.ts";
 import type { LineWriter, LogLevel } from "../shared/log.ts";
-import type { Principal } from "./claims.ts";
 import type { AuthorizerConfig } from "./config.ts";
 import { buildContext } from "./context.ts";
 import { tokenKey, type DecisionCache } from "./decision-cache.ts";
@@ -18,6 +17,7 @@ import type { AuthorizerResult } from "./policy.ts";
 import { grantRoutes, isRouteAllowed, type RouteGrants } from "./route-authorization.ts";
 import { StageResult } from "./stage-result.ts";
 import { extractRequest, type EventType } from "./token-extraction.ts";
+import type { Principal } from "./types.ts";
 
 /** What a verified token earns, independent of the route asked about, so one entry serves every route. */
 export interface VerifiedDecision {

@@ -6,18 +6,8 @@
  * https://github.com/panva/jose/blob/main/docs/jwt/verify/interfaces/JWTVerifyOptions.md
  */
 import type { JWTPayload } from "jose";
-import type { IssuerConfig } from "./config.ts";
 import { TokenRejectedError } from "./errors.ts";
-
-export interface Principal {
-  readonly sub: string;
-  readonly issuer: string;
-  readonly scopes: readonly string[];
-  readonly groups: readonly string[];
-  /** Epoch seconds; jose has made sure it is present and a number. */
-  readonly expiresAt: number;
-  readonly payload: JWTPayload;
-}
+import type { IssuerConfig, Principal } from "./types.ts";
 
 export function checkIssuedAt(payload: JWTPayload, nowSeconds: number, toleranceSeconds: number): void {
   if (typeof payload.iat === "number" && payload.iat > nowSeconds + toleranceSeconds) {

@@ -7,58 +7,7 @@ import * as z from "zod/mini";
 import { envInteger, envJson, parseEnvironment, withoutBlanks } from "../shared/environment.ts";
 import { contextReserveBytes, largestPolicyBytes, maxResultBytes } from "./policy.ts";
 import { parseRoute, type RouteRule, type UnlistedRoutes } from "./route-authorization.ts";
-
-/** RFC 7518 §3.1 and RFC 8037: the asymmetric algorithms a JWKS issuer may be pinned to. */
-export const asymmetricAlgorithms = [
-  "RS256",
-  "RS384",
-  "RS512",
-  "PS256",
-  "PS384",
-  "PS512",
-  "ES256",
-  "ES384",
-  "ES512",
-  "EdDSA",
-  "Ed25519",
-] as const;
-export type AsymmetricAlgorithm = (typeof asymmetricAlgorithms)[number];
-
-interface IssuerCommon {
-  /** Every `iss` value that routes a token to this issuer. */
-  readonly issuers: readonly string[];
-  readonly requiredClaims: readonly string[];
-  readonly typ: string | undefined;
-}
-
-export interface Hs256IssuerConfig extends IssuerCommon {
-  readonly type: "hs256";
-  readonly audiences: readonly string[];
-  readonly secretArn: string;
-}
-
-export interface CognitoIssuerConfig extends IssuerCommon {
-  readonly type: "cognito";
-  readonly jwksUri: string;
-  readonly clientIds: readonly string[];
-  readonly tokenUse: "access" | "id";
-}
-
-export interface OidcIssuerConfig extends IssuerCommon {
-  readonly type: "oidc";
-  readonly jwksUri: string;
-  readonly audiences: readonly string[];
-  readonly algorithms: readonly AsymmetricAlgorithm[];
-}
-
-export interface GoogleIssuerConfig extends IssuerCommon {
-  readonly type: "google";
-  readonly jwksUri: string;
-  readonly clientIds: readonly string[];
-  readonly hostedDomain: string | undefined;
-}
-
-export type IssuerConfig = Hs256IssuerConfig | CognitoIssuerConfig | OidcIssuerConfig | GoogleIssuerConfig;
+import { asymmetricAlgorithms, type IssuerConfig } from "./types.ts";
 
 export interface TokenSource {
   readonly kind: "header" | "query";

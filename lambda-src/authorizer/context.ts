@@ -4,7 +4,7 @@
  * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html),
  * so every value is flattened here.
  */
-import type { Principal } from "./claims.ts";
+import type { Principal } from "./types.ts";
 
 export type ContextValue = string | number | boolean;
 export type AuthorizerContext = Readonly<Record<string, ContextValue>>;

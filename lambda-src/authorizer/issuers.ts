@@ -3,9 +3,9 @@
  * verifier check everything, `iss` included. An unknown `iss` is refused before any key is looked
  * up, and so is an `alg` the issuer is not pinned to, so neither can trigger a key fetch.
  */
-import { principalFrom, type Principal } from "./claims.ts";
-import type { IssuerConfig } from "./config.ts";
+import { principalFrom } from "./claims.ts";
 import { TokenRejectedError } from "./errors.ts";
+import type { IssuerConfig, Principal } from "./types.ts";
 import { inspectToken } from "./unverified-token.ts";
 import { createVerifier, type IssuerVerifier, type VerifierDependencies } from "./verifiers.ts";
 

@@ -14,7 +14,7 @@ import type {
   Hs256IssuerConfig,
   IssuerConfig,
   OidcIssuerConfig,
-} from "./config.ts";
+} from "./types.ts";
 import { checkIssuedAt } from "./claims.ts";
 import { TokenRejectedError } from "./errors.ts";
 

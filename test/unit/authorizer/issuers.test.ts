@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AsymmetricAlgorithm, IssuerConfig } from "../../../lambda-src/authorizer/config.ts";
+import type { AsymmetricAlgorithm, IssuerConfig } from "../../../lambda-src/authorizer/types.ts";
 import { IssuerRegistry } from "../../../lambda-src/authorizer/issuers.ts";
 import { JwksKeySource } from "../../../lambda-src/authorizer/jwks.ts";
 import { SigningSecret } from "../../../lambda-src/shared/signing-secret.ts";
