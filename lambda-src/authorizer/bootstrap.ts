@@ -10,7 +10,7 @@ import { createAuthorizer, unauthorized, type AuthorizerHandler, type VerifiedDe
 import { parseConfig, type AuthorizerConfig } from "./config.ts";
 import { DecisionCache } from "./decision-cache.ts";
 import { IssuerRegistry } from "./issuers.ts";
-import { JwksKeySource } from "./jwks.ts";
+import { JwksKeySource } from "./jwks-key-source.ts";
 import { decisionLine } from "./decision-line.ts";
 
 export interface BootstrapOptions {

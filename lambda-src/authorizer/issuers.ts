@@ -3,7 +3,7 @@
  * verifier check everything, `iss` included. An unknown `iss` is refused before any key is looked
  * up, and so is an `alg` the issuer is not pinned to, so neither can trigger a key fetch.
  */
-import { principalFrom } from "./claims.ts";
+import { principalFrom } from "./principal.ts";
 import { TokenRejectedError } from "./errors.ts";
 import type { IssuerConfig, Principal } from "./types.ts";
 import { inspectToken } from "./unverified-token.ts";

@@ -15,7 +15,7 @@ import type {
   IssuerConfig,
   OidcIssuerConfig,
 } from "./types.ts";
-import { checkIssuedAt } from "./claims.ts";
+import { checkIssuedAt } from "./principal.ts";
 import { TokenRejectedError } from "./errors.ts";
 
 export interface IssuerVerifier {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AsymmetricAlgorithm, IssuerConfig } from "../../../lambda-src/authorizer/types.ts";
 import { IssuerRegistry } from "../../../lambda-src/authorizer/issuers.ts";
-import { JwksKeySource } from "../../../lambda-src/authorizer/jwks.ts";
+import { JwksKeySource } from "../../../lambda-src/authorizer/jwks-key-source.ts";
 import { SigningSecret } from "../../../lambda-src/shared/signing-secret.ts";
 import { startJwksServer, type JwksServer } from "../../../local/jwks-server.ts";
 import { encodeJson } from "../../support/tokens.ts";

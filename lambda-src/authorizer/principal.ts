@@ -1,5 +1,6 @@
 /**
- * Checks jose leaves to the caller, and what a verified payload says about its holder.
+ * The principal a verified payload names (its holder, scopes and groups), and the one claim check
+ * jose leaves to the caller.
  *
  * jose rejects an `iat` in the future only when `maxTokenAge` is set, and setting it would make
  * `iat` mandatory for every issuer; the check is done here instead, with the same tolerance.

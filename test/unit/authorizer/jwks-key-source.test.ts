@@ -1,6 +1,6 @@
 import { errors, exportJWK, type CryptoKey, type JWTVerifyGetKey } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { JwksKeySource, keysMaxAgeMs } from "../../../lambda-src/authorizer/jwks.ts";
+import { JwksKeySource, keysMaxAgeMs } from "../../../lambda-src/authorizer/jwks-key-source.ts";
 import { DependencyError } from "../../../lambda-src/shared/errors.ts";
 import { startJwksServer, type JwksServer } from "../../../local/jwks-server.ts";
 
