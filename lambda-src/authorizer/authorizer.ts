@@ -11,7 +11,7 @@ import type { AuthorizerConfig } from "./config.ts";
 import { buildContext } from "./context.ts";
 import { tokenKey, type DecisionCache } from "./decision-cache.ts";
 import { TokenRejectedError } from "./errors.ts";
-import type { IssuerRegistry, RoutedToken } from "./issuers.ts";
+import type { IssuerRegistry, SelectedToken } from "./issuers.ts";
 import { decisionLine } from "./decision-line.ts";
 import type { AuthorizerResult } from "./policy.ts";
 import { grantRoutes, isRouteAllowed, type RouteGrants } from "./route-authorization.ts";
@@ -54,8 +54,8 @@ export function createAuthorizer(dependencies: AuthorizerDependencies): Authoriz
   const { config, issuers, cache, write } = dependencies;
   const elapsed = dependencies.elapsed ?? (() => performance.now());
 
-  const decide = async (routed: RoutedToken, key: string): Promise<VerifiedDecision> => {
-    const principal = await issuers.authenticate(routed);
+  const decide = async (selected: SelectedToken, key: string): Promise<VerifiedDecision> => {
+    const principal = await issuers.authenticate(selected);
     const grants = grantRoutes(config.routes, principal, config.unlistedRoutes);
     const context = buildContext(principal, config.contextClaims);
     const result = new StageResult(principal.sub, grants, context, config.unlistedRoutes);
@@ -76,9 +76,9 @@ export function createAuthorizer(dependencies: AuthorizerDependencies): Authoriz
       const key = tokenKey(request.token);
       let decision = cache.get(key);
       if (decision === undefined) {
-        const routed = issuers.route(request.token);
-        issuer = routed.issuer;
-        decision = await decide(routed, key);
+        const selected = issuers.select(request.token);
+        issuer = selected.issuer;
+        decision = await decide(selected, key);
       } else cacheHit = true;
       issuer = decision.principal.issuer;
       const result = decision.result.for(request.methodArn.stagePrefix);

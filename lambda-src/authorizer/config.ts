@@ -164,7 +164,7 @@ const issuersSchema = z.pipe(
     }
     const seen = new Set<string>();
     for (const iss of issuers.flatMap((issuer) => issuer.issuers)) {
-      // Tokens are routed by `iss`: two issuers answering to one value would make the route ambiguous.
+      // A token's issuer is selected by `iss`: two issuers answering to one value would make it ambiguous.
       if (seen.has(iss)) {
         context.issues.push({ code: "custom", message: `more than one issuer answers to iss "${iss}"`, input: inputs });
       }

@@ -21,7 +21,7 @@ export const asymmetricAlgorithms = [
 export type AsymmetricAlgorithm = (typeof asymmetricAlgorithms)[number];
 
 interface IssuerCommon {
-  /** Every `iss` value that routes a token to this issuer. */
+  /** Every `iss` value that selects this issuer for a token. */
   readonly issuers: readonly string[];
   readonly requiredClaims: readonly string[];
   readonly typ: string | undefined;
