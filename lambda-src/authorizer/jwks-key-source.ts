@@ -17,7 +17,7 @@
  */
 import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey, type LocalJWKSet } from "jose";
 import { DependencyError } from "../shared/errors.ts";
-import { FixedBackoff, maxBackoffMs, StaleIfError } from "../shared/stale-if-error.ts";
+import { fixedBackoff, StaleIfError } from "../shared/stale-if-error.ts";
 import { fetchJwks } from "./jwks-fetch.ts";
 
 /** jose's default `cacheMaxAge`. */
@@ -52,7 +52,7 @@ export class JwksKeySource {
         return { local: createLocalJWKSet(json as JSONWebKeySet), fetchedAt: now() };
       },
       {
-        backoff: new FixedBackoff(Math.min(options.cooldownMs, maxBackoffMs), now),
+        backoff: fixedBackoff(options.cooldownMs, now),
         unavailable: (cause) => {
           const name = cause instanceof Error ? cause.name : "backing off after a failed fetch";
           return new DependencyError(`the JWKS at ${url.origin} is unavailable (${name})`, { cause });

@@ -15,7 +15,7 @@ import type { CryptoKey } from "jose";
 import { commonJsExports } from "./commonjs-interop.ts";
 import { ConfigurationError, DependencyError, SigningKeyUnavailableError } from "./errors.ts";
 import { sdkClientTimeouts } from "./sdk-timeouts.ts";
-import { FixedBackoff, maxBackoffMs, StaleIfError } from "./stale-if-error.ts";
+import { fixedBackoff, StaleIfError } from "./stale-if-error.ts";
 
 export const minimumKeyBytes = 32;
 
@@ -112,7 +112,7 @@ export class SigningSecret {
     this.#snapshots = new StaleIfError(() => this.#fetch(), {
       // An outage must not make every request wait out the SDK's timeouts and retries, nor keep
       // calling a service that may be throttling.
-      backoff: new FixedBackoff(Math.min(this.#refreshAfterMs, maxBackoffMs), this.#now),
+      backoff: fixedBackoff(this.#refreshAfterMs, this.#now),
       // A secret with no usable value yet is an answer, not an outage: it is asked again at once.
       isAnswer: (error) => error instanceof SigningKeyUnavailableError,
       unavailable: (cause) =>

@@ -19,31 +19,23 @@ export interface Backoff {
   succeeded(): void;
 }
 
-/** A few seconds: long enough to shed load during an outage, short enough that recovery needs no restart. */
-export const maxBackoffMs = 5_000;
-
-/** Holds fetches back for a fixed time after each failure. */
-export class FixedBackoff implements Backoff {
-  readonly #durationMs: number;
-  readonly #now: () => number;
-  #failedAt = Number.NEGATIVE_INFINITY;
-
-  constructor(durationMs: number, now: () => number) {
-    this.#durationMs = durationMs;
-    this.#now = now;
-  }
-
-  holding(): boolean {
-    return this.#now() - this.#failedAt < this.#durationMs;
-  }
-
-  failed(): void {
-    this.#failedAt = this.#now();
-  }
-
-  succeeded(): void {
-    this.#failedAt = Number.NEGATIVE_INFINITY;
-  }
+/**
+ * Holds fetches back for a fixed time after each failure: `windowMs` (the caller's refresh
+ * window), at most 5 s, long enough to shed load during an outage, short enough that recovery
+ * needs no restart.
+ */
+export function fixedBackoff(windowMs: number, now: () => number): Backoff {
+  const durationMs = Math.min(windowMs, 5_000);
+  let failedAt = Number.NEGATIVE_INFINITY;
+  return {
+    holding: () => now() - failedAt < durationMs,
+    failed: () => {
+      failedAt = now();
+    },
+    succeeded: () => {
+      failedAt = Number.NEGATIVE_INFINITY;
+    },
+  };
 }
 
 export interface StaleIfErrorOptions {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FixedBackoff, StaleIfError } from "../../../lambda-src/shared/stale-if-error.ts";
+import { fixedBackoff, StaleIfError } from "../../../lambda-src/shared/stale-if-error.ts";
 
 class AnswerError extends Error {}
 
@@ -14,7 +14,7 @@ describe("StaleIfError", () => {
       return answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer);
     };
     const value = new StaleIfError(fetch, {
-      backoff: new FixedBackoff(1_000, () => now),
+      backoff: fixedBackoff(1_000, () => now),
       isAnswer: (error) => error instanceof AnswerError,
       unavailable: (cause) => new Error("unavailable", { cause }),
     });
