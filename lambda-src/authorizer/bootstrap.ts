@@ -11,6 +11,8 @@ import { parseConfig, type AuthorizerConfig } from "./config.ts";
 import { DecisionCache } from "./decision-cache.ts";
 import { IssuerRegistry } from "./issuers.ts";
 import { JwksKeySource } from "./jwks-key-source.ts";
+import { contextReserveBytes, largestPolicyBytes, maxResultBytes } from "./policy.ts";
+import type { RouteRule } from "./route-authorization.ts";
 import { decisionLine } from "./decision-line.ts";
 
 export interface BootstrapOptions {
@@ -19,7 +21,18 @@ export interface BootstrapOptions {
   readonly now?: () => number;
 }
 
+/** Routes whose policy could not fit API Gateway's result quota are refused at cold start, not on some later request. */
+function checkPolicyFits(routes: readonly RouteRule[]): void {
+  const bytes = largestPolicyBytes(routes);
+  const room = maxResultBytes - contextReserveBytes;
+  if (bytes <= room) return;
+  throw new ConfigurationError(
+    `invalid authorizer configuration: JWT_ROUTES: ${routes.length} routes make a policy of up to ${bytes} bytes, over the ${room} that API Gateway's ${maxResultBytes}-byte authorizer result leaves for it; use wildcards to merge routes`,
+  );
+}
+
 function build(config: AuthorizerConfig, write: LineWriter, now: () => number): AuthorizerHandler {
+  checkPolicyFits(config.routes);
   const issuers = new IssuerRegistry(config.issuers, {
     clockToleranceSeconds: config.clockToleranceSeconds,
     now,

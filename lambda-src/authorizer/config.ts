@@ -5,7 +5,6 @@
  */
 import * as z from "zod/mini";
 import { envInteger, envJson, parseEnvironment, withoutBlanks } from "../shared/environment.ts";
-import { contextReserveBytes, largestPolicyBytes, maxResultBytes } from "./policy.ts";
 import { parseRoute, type RouteRule, type UnlistedRoutes } from "./route-authorization.ts";
 import { asymmetricAlgorithms, type IssuerConfig } from "./types.ts";
 
@@ -190,14 +189,6 @@ const routesSchema = z.pipe(
           groups: input.groups ?? [],
         });
       }
-    }
-    const bytes = largestPolicyBytes(rules);
-    if (bytes > maxResultBytes - contextReserveBytes) {
-      context.issues.push({
-        code: "custom",
-        message: `${rules.length} routes make a policy of up to ${bytes} bytes, over the ${maxResultBytes - contextReserveBytes} that API Gateway's ${maxResultBytes}-byte authorizer result leaves for it; use wildcards to merge routes`,
-        input: inputs,
-      });
     }
     return rules;
   }),

@@ -153,17 +153,6 @@ describe("parseConfig", () => {
     expect(message).toContain(expected);
   });
 
-  it("refuses routes whose policy would not fit API Gateway's result quota", () => {
-    // Prepare
-    const routes = Array.from({ length: 80 }, (_, index) => ({ route: `GET /resource-${index}/items`, scopes: ["x"] }));
-
-    // Act
-    const message = problemOf(env({ JWT_ROUTES: JSON.stringify(routes) }));
-
-    // Assess
-    expect(message).toMatch(/JWT_ROUTES: 80 routes make a policy of up to \d+ bytes/);
-  });
-
   it.each([
     ["a value padded with spaces", " 45 ", 45],
     ["leading zeros", "0045", 45],
