@@ -310,15 +310,43 @@ locals {
     }
   }
 
-  # JWT_ROUTES: one entry per protected route, in the authorizer's "VERB /path" form where path
-  # parameters and ANY are wildcards, as they are in the method ARN the authorizer sees.
+  # JWT_ROUTES: one entry per protected route, the module's and those the user attaches the
+  # authorizer to outside it, in the authorizer's "VERB /path" form where path parameters and ANY
+  # are wildcards, as they are in the method ARN the authorizer sees. The authorizer allows nothing
+  # that is not listed here.
+  protected_routes = concat(
+    [
+      for key in sort(keys(local.all_routes)) :
+      { method = local.all_routes[key].method, path = local.all_routes[key].path, scopes = local.all_routes[key].scopes, groups = local.all_routes[key].groups }
+      if local.all_routes[key].protected
+    ],
+    [for route in var.authorizer.external_routes : { method = route.method, path = route.path, scopes = route.scopes, groups = route.groups }],
+  )
   jwt_routes = concat([
-    for key in sort(keys(local.all_routes)) : {
-      route  = "${local.all_routes[key].method == "ANY" ? "*" : local.all_routes[key].method} ${replace(local.all_routes[key].path, "/\\{[^}]+\\}/", "*")}"
-      scopes = local.all_routes[key].scopes
-      groups = local.all_routes[key].groups
-    } if local.all_routes[key].protected
+    for route in local.protected_routes : {
+      route  = "${route.method == "ANY" ? "*" : route.method} ${replace(route.path, "/\\{[^}]+\\}/", "*")}"
+      scopes = route.scopes
+      groups = route.groups
+    }
   ], local.websocket_jwt_routes)
+
+  # The largest authorizer policy these routes can make, sized as largestPolicyBytes in
+  # lambda-src/authorizer/policy.ts: every route in one statement or the other, behind a long
+  # (GovCloud, 32-character stage) prefix, plus the non-canonical spellings' Deny when a route has a
+  # wildcard. jsonencode escapes < > & as six bytes each, so this never undercounts.
+  # test/unit/authorizer/policy-size-hcl.test.ts holds these numbers to the TypeScript.
+  route_policy_sizing_prefix = "arn:aws-us-gov:execute-api:us-gov-west-1:123456789012:abcdefghij/ssssssssssssssssssssssssssssssss/"
+  route_policy_non_canonical = 1902
+  route_policy_max_bytes     = 6144
+  route_policy_resources     = [for route in local.jwt_routes : "${local.route_policy_sizing_prefix}${replace(route.route, " ", "")}"]
+  route_policy_has_wildcard  = anytrue([for route in local.jwt_routes : strcontains(route.route, "*")])
+  route_policy_bytes = length(jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Action = "execute-api:Invoke", Effect = "Allow", Resource = slice(local.route_policy_resources, 0, min(1, length(local.route_policy_resources))) },
+      { Action = "execute-api:Invoke", Effect = "Deny", Resource = slice(local.route_policy_resources, min(1, length(local.route_policy_resources)), length(local.route_policy_resources)) },
+    ]
+  })) + (local.route_policy_has_wildcard ? local.route_policy_non_canonical : 0)
 
   # A REQUEST authorizer's token sources follow its identity sources unless set explicitly.
   request_token_sources = [

@@ -46,8 +46,16 @@ output "sample_api_url" {
 ################################################################################
 
 output "authorizer_id" {
-  description = "ID of the API Gateway authorizer (for methods added outside the module)."
+  description = "ID of the API Gateway authorizer (for methods added outside the module: list each in authorizer.external_routes, or the authorizer refuses it)."
   value       = module.rest_api.authorizer_id
+
+  # The authorizer refuses the same configuration at cold start (lambda-src/authorizer/config.ts);
+  # here it fails at plan instead of after a deployment that answers 401 to everyone. A variable's
+  # validation cannot hold it: the routes' policy depends on var.routes through locals.
+  precondition {
+    condition     = local.route_policy_bytes <= local.route_policy_max_bytes
+    error_message = "The protected routes make an authorizer policy of up to ${local.route_policy_bytes} bytes, over the ${local.route_policy_max_bytes} that API Gateway's 8 KB authorizer result leaves for it (the policy names every protected route, and with any path parameter or ANY route also 18 non-canonical spellings): protect fewer routes, merge routes with a path parameter, or make routes that need no token public."
+  }
 }
 
 output "authorizer_invoke_role_arn" {

@@ -119,15 +119,19 @@ variable "authorizer" {
     `type` TOKEN (default) reads one header; REQUEST can read headers and query parameters
     (`identity_source` is a comma-separated list of `method.request.header.X` / `method.request.querystring.Y`).
     `identity_validation_expression` (TOKEN only) lets API Gateway reject malformed headers with 401
-    without invoking the Lambda. `result_ttl_in_seconds` caches decisions per token (0-3600).
-    `unlisted_routes` decides protected routes without scopes/groups entries: `allow` any valid token,
-    or `deny`. The rest map to the authorizer's JWT_* variables (docs/lambda-configuration.md).
+    without invoking the Lambda. `result_ttl_in_seconds` caches decisions per token (0-3600): API
+    Gateway keeps answering a cached Allow for that long, even past the token's `exp`, so it may not
+    exceed the token service's access-token lifetime. `unlisted_routes` decides protected routes
+    that list no scopes or groups: `allow` any valid token, or `deny`. A request to anything the
+    module does not list as a route is always refused: list methods you attach the authorizer to
+    outside the module (`authorizer_id`) in `external_routes` (`{proxy+}` allowed as the last
+    segment). The rest map to the authorizer's JWT_* variables (docs/lambda-configuration.md).
   EOT
   type = object({
     type                           = optional(string, "TOKEN")
     identity_source                = optional(string, "method.request.header.Authorization")
     identity_validation_expression = optional(string)
-    result_ttl_in_seconds          = optional(number, 300)
+    result_ttl_in_seconds          = optional(number, 60)
     unlisted_routes                = optional(string, "allow")
     clock_tolerance_seconds        = optional(number, 30)
     max_token_length               = optional(number, 8192)
@@ -136,8 +140,23 @@ variable "authorizer" {
     decision_cache_size            = optional(number, 1000)
     jwks_timeout_ms                = optional(number, 1500)
     jwks_cooldown_ms               = optional(number, 30000)
+    external_routes = optional(list(object({
+      method = string
+      path   = string
+      scopes = optional(list(string), [])
+      groups = optional(list(string), [])
+    })), [])
   })
   default = {}
+
+  validation {
+    condition = alltrue([
+      for route in var.authorizer.external_routes :
+      contains(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"], route.method)
+      && (route.path == "/" || can(regex("^(/([A-Za-z0-9._~-]+|\\{[A-Za-z_][A-Za-z0-9_]*\\}))*(/\\{[A-Za-z_][A-Za-z0-9_]*\\+\\})?$", route.path)))
+    ])
+    error_message = "Each authorizer.external_routes entry needs an upper-case HTTP verb or ANY and a path like /orders/{id} or /files/{proxy+} ({proxy+} last only; no trailing slash)."
+  }
 
   validation {
     condition     = contains(["TOKEN", "REQUEST"], var.authorizer.type)
@@ -147,6 +166,14 @@ variable "authorizer" {
   validation {
     condition     = var.authorizer.result_ttl_in_seconds >= 0 && var.authorizer.result_ttl_in_seconds <= 3600 && floor(var.authorizer.result_ttl_in_seconds) == var.authorizer.result_ttl_in_seconds
     error_message = "authorizer.result_ttl_in_seconds must be a whole number between 0 (no caching) and 3600."
+  }
+
+  validation {
+    # A token cached as allowed at its last valid second keeps working for the TTL; the module's
+    # own tokens must not outlive themselves by more than their lifetime.
+    # https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html
+    condition     = var.issuers.hs256 == null || !var.token_service.create || var.authorizer.result_ttl_in_seconds <= var.token_service.access_token_ttl_seconds
+    error_message = "authorizer.result_ttl_in_seconds must not exceed token_service.access_token_ttl_seconds: API Gateway keeps allowing a cached token for the TTL even after it expires. Lower the TTL (60 by default) or raise the access-token lifetime."
   }
 
   validation {

@@ -90,6 +90,16 @@ export interface JwtApiAuthorizer {
   readonly decision_cache_size?: number;
   readonly jwks_timeout_ms?: number;
   readonly jwks_cooldown_ms?: number;
+  /** Methods the authorizer protects outside the module: the authorizer refuses any it does not list. */
+  readonly external_routes?: readonly ExternalRoute[];
+}
+
+/** A method attached to the authorizer outside the module (`{proxy+}` allowed last). */
+export interface ExternalRoute {
+  readonly method: string;
+  readonly path: string;
+  readonly scopes?: readonly string[];
+  readonly groups?: readonly string[];
 }
 
 export interface RouteThrottling {

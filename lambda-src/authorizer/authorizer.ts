@@ -14,7 +14,7 @@ import { TokenRejectedError } from "./errors.ts";
 import type { IssuerRegistry, SelectedToken } from "./issuers.ts";
 import { decisionLine } from "./decision-line.ts";
 import type { AuthorizerResult } from "./policy.ts";
-import { grantRoutes, isRouteAllowed, type RouteGrants } from "./route-authorization.ts";
+import { grantRoutes, isRouteAllowed, routePolicy, type RoutePolicy } from "./route-authorization.ts";
 import { StageResult } from "./stage-result.ts";
 import { extractRequest, type EventType } from "./token-extraction.ts";
 import type { Principal } from "./types.ts";
@@ -22,7 +22,8 @@ import type { Principal } from "./types.ts";
 /** What a verified token earns, independent of the route asked about, so one entry serves every route. */
 export interface VerifiedDecision {
   readonly principal: Principal;
-  readonly grants: RouteGrants;
+  /** The same patterns decide here and in the policy API Gateway caches, so the two cannot disagree. */
+  readonly policy: RoutePolicy;
   /** The answer for the stage last asked about, built once per stage. */
   readonly result: StageResult;
 }
@@ -56,10 +57,10 @@ export function createAuthorizer(dependencies: AuthorizerDependencies): Authoriz
 
   const decide = async (selected: SelectedToken, key: string): Promise<VerifiedDecision> => {
     const principal = await issuers.authenticate(selected);
-    const grants = grantRoutes(config.routes, principal, config.unlistedRoutes);
+    const policy = routePolicy(grantRoutes(config.routes, principal, config.unlistedRoutes));
     const context = buildContext(principal, config.contextClaims);
-    const result = new StageResult(principal.sub, grants, context, config.unlistedRoutes);
-    const decision: VerifiedDecision = { principal, grants, result };
+    const result = new StageResult(principal.sub, policy, context);
+    const decision: VerifiedDecision = { principal, policy, result };
     cache.set(key, decision, principal.expiresAt * 1000);
     return decision;
   };
@@ -82,7 +83,7 @@ export function createAuthorizer(dependencies: AuthorizerDependencies): Authoriz
       } else cacheHit = true;
       issuer = decision.principal.issuer;
       const result = decision.result.for(request.methodArn.stagePrefix);
-      const allowed = isRouteAllowed(decision.grants, config.unlistedRoutes, request.methodArn.resource);
+      const allowed = isRouteAllowed(decision.policy, request.methodArn.resource);
       const sub = decision.principal.sub;
       const latencyMs = elapsed() - started;
       const record = allowed

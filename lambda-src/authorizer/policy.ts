@@ -7,7 +7,7 @@
  */
 import type { AuthorizerContext } from "./context.ts";
 import { ResultTooLargeError } from "./errors.ts";
-import type { RouteGrants, RouteRule, UnlistedRoutes } from "./route-authorization.ts";
+import { routePolicy, type RoutePolicy, type RouteRule } from "./route-authorization.ts";
 
 export interface PolicyStatement {
   readonly Action: "execute-api:Invoke";
@@ -39,13 +39,11 @@ const statement = (effect: PolicyStatement["Effect"], resources: readonly string
   Resource: [...new Set(resources)],
 });
 
-export function buildPolicy(stagePrefix: string, grants: RouteGrants, unlisted: UnlistedRoutes): PolicyDocument {
-  const allow =
-    unlisted === "allow" ? [`${stagePrefix}*`] : grants.allowed.map((rule) => `${stagePrefix}${rule.resource}`);
-  const deny = grants.denied.map((rule) => `${stagePrefix}${rule.resource}`);
+export function buildPolicy(stagePrefix: string, policy: RoutePolicy): PolicyDocument {
+  const resources = (patterns: readonly string[]): string[] => patterns.map((pattern) => `${stagePrefix}${pattern}`);
   const statements: PolicyStatement[] = [];
-  if (allow.length > 0) statements.push(statement("Allow", allow));
-  if (deny.length > 0) statements.push(statement("Deny", deny));
+  if (policy.allow.length > 0) statements.push(statement("Allow", resources(policy.allow)));
+  if (policy.deny.length > 0) statements.push(statement("Deny", resources(policy.deny)));
   // A policy needs one statement; with nothing granted, say so explicitly.
   if (statements.length === 0) statements.push(statement("Deny", [`${stagePrefix}*`]));
   return { Version: "2012-10-17", Statement: statements };
@@ -54,12 +52,21 @@ export function buildPolicy(stagePrefix: string, grants: RouteGrants, unlisted: 
 /** Room kept for principalId and context when routes are sized at cold start. */
 export const contextReserveBytes = 2048;
 /** A long real-world stage prefix (GovCloud partition and region, a 32-character stage), to size policies before any request names one. */
-const sizingPrefix = `arn:aws-us-gov:execute-api:us-gov-west-1:123456789012:abcdefghij/${"s".repeat(32)}/`;
+export const sizingPrefix = `arn:aws-us-gov:execute-api:us-gov-west-1:123456789012:abcdefghij/${"s".repeat(32)}/`;
 
-/** The size of the largest policy these routes can produce: each route lands in exactly one statement. */
+/**
+ * The size of the largest policy these routes can produce: each route lands in exactly one
+ * statement, and both statements exist, the Deny with the non-canonical spellings whenever a route
+ * has a wildcard (one allowed wildcard route is what adds them).
+ */
 export function largestPolicyBytes(routes: readonly RouteRule[]): number {
-  const grants: RouteGrants = { allowed: [], denied: routes };
-  return Buffer.byteLength(JSON.stringify(buildPolicy(sizingPrefix, grants, "allow")));
+  const wildcard = routes.find((rule) => rule.resource.includes("*"));
+  const first = wildcard ?? routes[0];
+  const policy = routePolicy({
+    allowed: first === undefined ? [] : [first],
+    denied: routes.filter((rule) => rule !== first),
+  });
+  return Buffer.byteLength(JSON.stringify(buildPolicy(sizingPrefix, policy)));
 }
 
 export function buildResult(

@@ -5,13 +5,17 @@
  * those patterns with IAM's own wildcard rule, so the decision taken here for one request and the
  * policy API Gateway caches for every later request can never disagree.
  *
- * A route listed with neither scopes nor groups is decided like an unlisted one, by
- * JWT_UNLISTED_ROUTES: the Terraform module lists every protected route, and `deny` then closes
- * the ones that name no requirement.
+ * The policy fails closed by construction: a request passes only through an Allow of a route the
+ * token earned. There is no catch-all Allow, so a resource that no listed route names (another
+ * method, or another spelling of a listed path) matches no Allow and is refused. A route listed
+ * with neither scopes nor groups is earned by any valid token when JWT_UNLISTED_ROUTES is `allow`
+ * (the module lists every protected route), and by none when it is `deny`.
  *
- * IAM semantics decide overlaps: `*` matches any run of characters, slashes included (so
- * `/users/*` also covers `/users/a/b`), and an explicit Deny wins, so a request must satisfy every
- * listed route that matches it.
+ * The policy also denies every route the token did not earn: an explicit Deny wins, so a request
+ * must satisfy every listed route that matches it. An Allow with a wildcard (a path parameter,
+ * `{proxy+}` or ANY) also matches other spellings: `GET/orders/*` matches `GET/orders/42/items/`,
+ * which API Gateway may route to `GET /orders/{id}/items` under an ARN its Deny does not name.
+ * Such a policy therefore also denies every non-canonical spelling of a path (nonCanonicalSpellings).
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-control-access-using-iam-policies-to-invoke-api.html
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
  */
@@ -72,19 +76,61 @@ export function parseRoute(route: string): RouteParse {
 
 const patternCache = new Map<string, RegExp>();
 
-/** IAM resource matching: `*` is any run of characters; everything else is literal and case-sensitive. */
+/**
+ * IAM resource matching: `*` is any run of characters (slashes included), `?` exactly one;
+ * everything else is literal and case-sensitive. Route patterns never hold `?` (parseRoute refuses
+ * it); the non-canonical spellings use it for one hex digit.
+ */
 export function matchesResource(pattern: string, resource: string): boolean {
   let compiled = patternCache.get(pattern);
   if (compiled === undefined) {
     const source = pattern
       .split("*")
-      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .map((part) => part.replace(/[.+^${}()|[\]\\]/g, "\\$&").replaceAll("?", "."))
       .join(".*");
     compiled = new RegExp(`^${source}$`, "s");
     patternCache.set(pattern, compiled);
   }
   return compiled.test(resource);
 }
+
+/**
+ * Resource patterns (below the stage) of every spelling of a path other than its canonical one:
+ * a repeated slash (anywhere, right after the stage too), a dot segment, a trailing slash (the
+ * root, `GET/`, keeps its one slash: the pattern needs two), a `;` parameter, and a percent-encoded slash
+ * or unreserved character (`-`, `.`, `_`, `~`, digits, letters, in either hex case).
+ *
+ * API Gateway documents neither how it normalizes a request path before selecting a resource nor
+ * which spelling it puts in `methodArn`. REST APIs are reported to route `/hello/` to `/hello`
+ * (https://github.com/aws-powertools/powertools-lambda-python/issues/1552); RFC 3986 §6.2.2 makes a
+ * percent-encoded unreserved character and a dot segment equivalent to the canonical path, and
+ * servers commonly merge repeated slashes and strip `;` parameters (RFC 3986 §3.3). Any of these
+ * may reach a method under an ARN that no route names. Refusing them for every principal costs a
+ * client nothing it needs (clients send canonical paths) and keeps a wildcard Allow from admitting
+ * another route. `%3?` to `%7?` also refuse an encoded `:;<=>?@[\]^`{|}`: rare in a path, and
+ * all but `?` may be sent unencoded.
+ * https://datatracker.ietf.org/doc/html/rfc3986#section-6.2.2
+ */
+export const nonCanonicalSpellings: readonly string[] = [
+  "*//*",
+  "*/./*",
+  "*/../*",
+  "*/.",
+  "*/..",
+  "*/*/",
+  "*;*",
+  "*%2D*",
+  "*%2d*",
+  "*%2E*",
+  "*%2e*",
+  "*%2F*",
+  "*%2f*",
+  "*%3?*",
+  "*%4?*",
+  "*%5?*",
+  "*%6?*",
+  "*%7?*",
+];
 
 function satisfies(rule: RouteRule, entitlements: Entitlements, unlisted: UnlistedRoutes): boolean {
   if (rule.scopes.length === 0 && rule.groups.length === 0) return unlisted === "allow";
@@ -105,11 +151,28 @@ export function grantRoutes(
   return { allowed, denied };
 }
 
+/** The resource patterns, below the stage, of one principal's policy: what it allows and what it denies. */
+export interface RoutePolicy {
+  readonly allow: readonly string[];
+  readonly deny: readonly string[];
+}
+
+const hasWildcard = (rule: RouteRule): boolean => rule.resource.includes("*");
+
 /**
- * The decision IAM reaches on the policy built from the same grants: any matching Deny refuses,
- * then a matching Allow (or, for unlisted routes, the catch-all Allow) admits.
+ * Allow exactly the earned routes and deny the others, so a request must satisfy every listed route
+ * that matches it. An Allow without wildcards matches one ARN, its own; an Allow with one also
+ * matches other spellings, so the policy then denies the non-canonical ones as well.
  */
-export function isRouteAllowed(grants: RouteGrants, unlisted: UnlistedRoutes, resource: string): boolean {
-  if (grants.denied.some((rule) => matchesResource(rule.resource, resource))) return false;
-  return unlisted === "allow" || grants.allowed.some((rule) => matchesResource(rule.resource, resource));
+export function routePolicy(grants: RouteGrants): RoutePolicy {
+  const allow = [...new Set(grants.allowed.map((rule) => rule.resource))];
+  const denied = grants.denied.map((rule) => rule.resource);
+  const deny = grants.allowed.some(hasWildcard) ? [...denied, ...nonCanonicalSpellings] : denied;
+  return { allow, deny: [...new Set(deny)] };
+}
+
+/** The decision IAM reaches on this policy: any matching Deny refuses, then a matching Allow admits. */
+export function isRouteAllowed(policy: RoutePolicy, resource: string): boolean {
+  if (policy.deny.some((pattern) => matchesResource(pattern, resource))) return false;
+  return policy.allow.some((pattern) => matchesResource(pattern, resource));
 }

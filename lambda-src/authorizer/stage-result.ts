@@ -6,7 +6,7 @@
  */
 import type { AuthorizerContext } from "./context.ts";
 import { buildPolicy, buildResult, type AuthorizerResult } from "./policy.ts";
-import type { RouteGrants, UnlistedRoutes } from "./route-authorization.ts";
+import type { RoutePolicy } from "./route-authorization.ts";
 
 function freezeResult(result: AuthorizerResult): AuthorizerResult {
   for (const statement of result.policyDocument.Statement) Object.freeze(Object.freeze(statement).Resource);
@@ -17,24 +17,22 @@ function freezeResult(result: AuthorizerResult): AuthorizerResult {
 
 export class StageResult {
   readonly #principalId: string;
-  readonly #grants: RouteGrants;
+  readonly #policy: RoutePolicy;
   readonly #context: AuthorizerContext;
-  readonly #unlisted: UnlistedRoutes;
   /** One stage remembered: an authorizer serves the stages it is attached to, in practice one. */
   #stagePrefix: string | undefined;
   #result: AuthorizerResult | undefined;
 
-  constructor(principalId: string, grants: RouteGrants, context: AuthorizerContext, unlisted: UnlistedRoutes) {
+  constructor(principalId: string, policy: RoutePolicy, context: AuthorizerContext) {
     this.#principalId = principalId;
-    this.#grants = grants;
+    this.#policy = policy;
     this.#context = context;
-    this.#unlisted = unlisted;
   }
 
   /** Throws ResultTooLargeError, every time, for a result over API Gateway's quota: only a fitting one is kept. */
   for(stagePrefix: string): AuthorizerResult {
     if (this.#result !== undefined && this.#stagePrefix === stagePrefix) return this.#result;
-    const policy = buildPolicy(stagePrefix, this.#grants, this.#unlisted);
+    const policy = buildPolicy(stagePrefix, this.#policy);
     const result = freezeResult(buildResult(this.#principalId, policy, this.#context));
     this.#stagePrefix = stagePrefix;
     this.#result = result;

@@ -175,7 +175,13 @@ resource "aws_api_gateway_gateway_response" "this" {
     "application/json" = "{\"message\":$context.error.messageString,\"requestId\":\"$context.requestId\"}"
   }
 
-  # RFC 6750 section 3: a 401 for a bearer-protected resource names the scheme.
+  # RFC 6750 section 3: a 401 for a bearer-protected resource names the scheme. One UNAUTHORIZED
+  # response serves both a request without a token (API Gateway answers it without calling the
+  # authorizer) and a refused token, and its headers are static: so no error code, which section
+  # 3.1 asks to leave out when no token was sent. A client that sent a token reads the 401 as
+  # error="invalid_token": refresh, or sign in again.
+  # https://www.rfc-editor.org/rfc/rfc6750#section-3.1
+  # https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
   response_parameters = merge(
     { for name, value in local.cors_headers : "gatewayresponse.header.${name}" => value },
     each.value.www_authenticate ? { "gatewayresponse.header.WWW-Authenticate" = "'Bearer'" } : {},

@@ -10,7 +10,7 @@ import { bootstrap } from "../../lambda-src/authorizer/bootstrap.ts";
 import type { RejectionCode } from "../../lambda-src/authorizer/errors.ts";
 import { startJwksServer, type JwksServer } from "../../local/jwks-server.ts";
 import { startSecretsManagerServer, type SecretsManagerServer } from "../../local/secrets-manager-server.ts";
-import { captureLog, gatewayStatus, requestEvent, tokenEvent } from "../support/authorizer-events.ts";
+import { captureLog, gatewayStatus, requestEvent, tokenEvent, openApiRoute } from "../support/authorizer-events.ts";
 import {
   craftToken,
   encodeJson,
@@ -51,6 +51,7 @@ describe("attack tokens", () => {
     [rsa, ec] = await Promise.all([startJwksServer(), startJwksServer({ algorithms: ["ES256"] })]);
     handler = bootstrap(
       {
+        JWT_ROUTES: openApiRoute,
         JWT_ISSUERS: JSON.stringify([
           { type: "oidc", issuer: rsa.issuer, jwks_uri: rsa.jwksUri, audiences: ["api"], typ: "at+jwt" },
           { type: "oidc", issuer: ec.issuer, jwks_uri: ec.jwksUri, audiences: ["api"], algorithms: ["ES256"] },

@@ -10,7 +10,7 @@ import { bootstrap } from "../../lambda-src/authorizer/bootstrap.ts";
 import { importHmacKey, keyBytesFromSecret, newSigningKeySecret } from "../../lambda-src/shared/signing-secret.ts";
 import { startJwksServer, type JwksServer } from "../../local/jwks-server.ts";
 import { startSecretsManagerServer, type SecretsManagerServer } from "../../local/secrets-manager-server.ts";
-import { captureLog, gatewayStatus, tokenEvent } from "../support/authorizer-events.ts";
+import { captureLog, gatewayStatus, tokenEvent, openApiRoute } from "../support/authorizer-events.ts";
 import { pointAwsAt } from "../support/loopback-aws.ts";
 
 describe("authorizer with failing dependencies", () => {
@@ -34,6 +34,7 @@ describe("authorizer with failing dependencies", () => {
   });
 
   const jwksEnvironment = (): Record<string, string> => ({
+    JWT_ROUTES: openApiRoute,
     JWT_ISSUERS: JSON.stringify([{ type: "oidc", issuer: idp.issuer, jwks_uri: idp.jwksUri, audiences: ["api"] }]),
     JWKS_TIMEOUT_MS: "300",
     JWKS_COOLDOWN_MS: "1000",
@@ -95,6 +96,7 @@ describe("authorizer with failing dependencies", () => {
     let now = Date.now();
     const handler = bootstrap(
       {
+        JWT_ROUTES: openApiRoute,
         JWT_ISSUERS: JSON.stringify([
           { type: "hs256", issuer: "https://hs.example", audiences: ["api"], secret_arn: name },
         ]),

@@ -93,7 +93,11 @@ describe("authorizer over loopback issuers", () => {
         issuer: pool.issuer,
       },
     ]),
-    JWT_ROUTES: JSON.stringify([{ route: "DELETE /api/*", groups: ["admins"] }]),
+    JWT_ROUTES: JSON.stringify([
+      { route: "GET /api" },
+      { route: "$connect" },
+      { route: "DELETE /api/*", groups: ["admins"] },
+    ]),
     JWT_CONTEXT_CLAIMS: JSON.stringify(["email"]),
   });
 

@@ -22,7 +22,7 @@ import {
   type Fault,
   type SecretsManagerServer,
 } from "../../local/secrets-manager-server.ts";
-import { gatewayStatus, tokenEvent, type GatewayStatus } from "../support/authorizer-events.ts";
+import { gatewayStatus, tokenEvent, type GatewayStatus, openApiRoute } from "../support/authorizer-events.ts";
 import {
   SecretRegistry,
   startLogCapture,
@@ -91,6 +91,7 @@ describe("fault injection on the authorizer's dependencies", () => {
   const oidcAuthorizer = (server: JwksServer): AuthorizerHandler =>
     bootstrap(
       {
+        JWT_ROUTES: openApiRoute,
         JWT_ISSUERS: JSON.stringify([
           { type: "oidc", issuer: server.issuer, jwks_uri: server.jwksUri, audiences: ["api"], algorithms: ["ES256"] },
         ]),
@@ -239,6 +240,7 @@ describe("fault injection on the authorizer's dependencies", () => {
       const { versionId } = secrets.createSecret(name, secretString);
       const handler = bootstrap(
         {
+          JWT_ROUTES: openApiRoute,
           JWT_ISSUERS: JSON.stringify([{ type: "hs256", issuer: hsIssuer, audiences: ["api"], secret_arn: name }]),
           JWT_DECISION_CACHE_SIZE: "0",
         },

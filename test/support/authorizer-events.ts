@@ -11,6 +11,12 @@ import { evaluatePolicy } from "../../local/policy-evaluation.ts";
 
 export const stagePrefix = "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod/";
 
+/**
+ * JWT_ROUTES for suites about tokens rather than routes: the route tokenEvent asks about, open to
+ * any valid token (the policy allows nothing that no route lists).
+ */
+export const openApiRoute = JSON.stringify([{ route: "GET /api" }]);
+
 /** `GET /api` → `…/prod/GET/api`; the root path `/` → `…/prod/GET/`. */
 export const methodArn = (verb: string, path: string): string => `${stagePrefix}${verb}${path}`;
 

@@ -117,6 +117,7 @@ run "cognito_oidc_google_without_hs256_create_no_token_service" {
     }
     authorizer = {
       unlisted_routes = "deny"
+      external_routes = [{ method = "GET", path = "/files/{proxy+}", groups = ["staff"] }]
     }
     routes = {
       orders = {
@@ -169,8 +170,9 @@ run "cognito_oidc_google_without_hs256_create_no_token_service" {
     condition = jsondecode(jsonencode(local.jwt_routes)) == [
       { route = "* /orders/*", scopes = ["orders/read"], groups = ["staff"] },
       { route = "GET /api", scopes = [], groups = [] },
+      { route = "GET /files/*", scopes = [], groups = ["staff"] },
     ]
-    error_message = "JWT_ROUTES must hold protected routes only, with ANY and path parameters as wildcards."
+    error_message = "JWT_ROUTES must hold protected routes only, then the external ones, with ANY and path parameters as wildcards."
   }
 }
 

@@ -547,3 +547,60 @@ run "rejects_stage_negative_throttling" {
 
   expect_failures = [var.stage]
 }
+
+run "rejects_routes_over_the_policy_quota" {
+  command = plan
+
+  # 40 routes with a path parameter: about 6.5 KB of policy behind a long ARN prefix, over the 6 KB
+  # that API Gateway's 8 KB authorizer result leaves once principal and context have their room.
+  variables {
+    routes = { for index in range(40) : "r${index}" => { method = "GET", path = "/r${index}/{id}", function = "sample-api", groups = ["g"] } }
+  }
+
+  expect_failures = [output.authorizer_id]
+}
+
+run "accepts_routes_within_the_policy_quota" {
+  command = plan
+
+  variables {
+    routes = { for index in range(30) : "r${index}" => { method = "GET", path = "/r${index}/{id}", function = "sample-api", groups = ["g"] } }
+  }
+
+  assert {
+    # 5461: largestPolicyBytes in lambda-src/authorizer/policy.ts for the same 31 routes.
+    condition     = length(local.jwt_routes) == 31 && local.route_policy_bytes == 5461
+    error_message = "Thirty routes with parameters (and the sample route) make a 5461-byte policy, within the quota."
+  }
+}
+
+run "rejects_result_ttl_over_the_access_token_lifetime" {
+  command = plan
+
+  variables {
+    authorizer    = { result_ttl_in_seconds = 301 }
+    token_service = { access_token_ttl_seconds = 300 }
+  }
+
+  expect_failures = [var.authorizer]
+}
+
+run "rejects_external_route_with_greedy_segment_inside" {
+  command = plan
+
+  variables {
+    authorizer = { external_routes = [{ method = "GET", path = "/files/{proxy+}/x" }] }
+  }
+
+  expect_failures = [var.authorizer]
+}
+
+run "rejects_external_route_with_trailing_slash" {
+  command = plan
+
+  variables {
+    authorizer = { external_routes = [{ method = "get", path = "/files/" }] }
+  }
+
+  expect_failures = [var.authorizer]
+}

@@ -4,6 +4,7 @@ import { parseConfig } from "../../../lambda-src/authorizer/config.ts";
 import { DecisionCache } from "../../../lambda-src/authorizer/decision-cache.ts";
 import { IssuerRegistry } from "../../../lambda-src/authorizer/issuers.ts";
 import { JwksKeySource } from "../../../lambda-src/authorizer/jwks-key-source.ts";
+import { nonCanonicalSpellings } from "../../../lambda-src/authorizer/route-authorization.ts";
 import { SigningSecret } from "../../../lambda-src/shared/signing-secret.ts";
 import { startJwksServer, type JwksServer } from "../../../local/jwks-server.ts";
 import {
@@ -25,6 +26,8 @@ describe("createAuthorizer", () => {
     const config = parseConfig({
       JWT_ISSUERS: JSON.stringify([{ type: "oidc", issuer: idp.issuer, jwks_uri: idp.jwksUri, audiences: ["api"] }]),
       JWT_ROUTES: JSON.stringify([
+        { route: "GET /api" },
+        { route: "POST /api/*" },
         { route: "DELETE /api/*", scopes: ["api:admin"] },
         { route: "$connect", scopes: ["chat"] },
       ]),
@@ -61,8 +64,16 @@ describe("createAuthorizer", () => {
       policyDocument: {
         Version: "2012-10-17",
         Statement: [
-          { Action: "execute-api:Invoke", Effect: "Allow", Resource: [`${stagePrefix}*`] },
-          { Action: "execute-api:Invoke", Effect: "Deny", Resource: [`${stagePrefix}DELETE/api/*`] },
+          {
+            Action: "execute-api:Invoke",
+            Effect: "Allow",
+            Resource: ["GET/api", "POST/api/*", "$connect"].map((resource) => `${stagePrefix}${resource}`),
+          },
+          {
+            Action: "execute-api:Invoke",
+            Effect: "Deny",
+            Resource: ["DELETE/api/*", ...nonCanonicalSpellings].map((resource) => `${stagePrefix}${resource}`),
+          },
         ],
       },
       context: { tenant: '{"id":7}', sub: "u1", iss: idp.issuer, scopes: "read,chat", groups: "" },

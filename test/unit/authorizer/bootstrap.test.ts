@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { bootstrap } from "../../../lambda-src/authorizer/bootstrap.ts";
-import { captureLog, tokenEvent } from "../../support/authorizer-events.ts";
+import { captureLog, tokenEvent, openApiRoute } from "../../support/authorizer-events.ts";
 
 describe("bootstrap", () => {
   it("writes one line naming the bad variable per cold start, and refuses every request", async () => {
@@ -62,6 +62,7 @@ describe("bootstrap", () => {
     const log = captureLog();
     const handler = bootstrap(
       {
+        JWT_ROUTES: openApiRoute,
         JWT_ISSUERS: JSON.stringify([
           { type: "oidc", issuer: "https://idp.example", jwks_uri: "https://idp.example/jwks", audiences: ["api"] },
         ]),

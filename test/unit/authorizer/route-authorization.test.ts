@@ -3,7 +3,9 @@ import {
   grantRoutes,
   isRouteAllowed,
   matchesResource,
+  nonCanonicalSpellings,
   parseRoute,
+  routePolicy,
   type RouteRule,
 } from "../../../lambda-src/authorizer/route-authorization.ts";
 
@@ -53,6 +55,9 @@ describe("matchesResource", () => {
     ["GET/users/*/posts", "GET/users/1/posts", true],
     ["GET/Api", "GET/api", false],
     ["$connect", "$connect", true],
+    ["*%4?*", "GET/%41", true],
+    ["*%4?*", "GET/%4", false],
+    ["GET/a?", "GET/ab", true],
   ])("%s against %s is %s", (pattern, resource, expected) => {
     // Act
     const matches = matchesResource(pattern, resource);
@@ -62,7 +67,7 @@ describe("matchesResource", () => {
   });
 });
 
-describe("grantRoutes and isRouteAllowed", () => {
+describe("grantRoutes, routePolicy and isRouteAllowed", () => {
   const rules = [
     rule("GET /admin/*", [], ["admins"]),
     rule("POST /orders", ["orders:write"]),
@@ -75,7 +80,7 @@ describe("grantRoutes and isRouteAllowed", () => {
       "a reader",
       { scopes: [], groups: [] },
       "allow",
-      { "GET/admin/x": false, "POST/orders": false, "GET/other": true, "GET/open": true },
+      { "GET/admin/x": false, "POST/orders": false, "GET/other": false, "GET/open": true },
     ],
     ["an admin", { scopes: [], groups: ["admins"] }, "allow", { "GET/admin/x": true, "POST/orders": false }],
     [
@@ -88,9 +93,9 @@ describe("grantRoutes and isRouteAllowed", () => {
     ["finance with the scope", { scopes: ["reports:read"], groups: ["finance"] }, "deny", { "GET/reports": true }],
   ] as const)("decides for %s under unlisted=%s", (_label, entitlements, unlisted, expected) => {
     // Act
-    const grants = grantRoutes(rules, entitlements, unlisted);
+    const policy = routePolicy(grantRoutes(rules, entitlements, unlisted));
     const decided = Object.fromEntries(
-      Object.keys(expected).map((resource) => [resource, isRouteAllowed(grants, unlisted, resource)]),
+      Object.keys(expected).map((resource) => [resource, isRouteAllowed(policy, resource)]),
     );
 
     // Assess
@@ -102,9 +107,76 @@ describe("grantRoutes and isRouteAllowed", () => {
     const overlapping = [rule("GET /users/me"), rule("GET /users/*", [], ["admins"])];
 
     // Act
-    const grants = grantRoutes(overlapping, { scopes: [], groups: [] }, "allow");
+    const policy = routePolicy(grantRoutes(overlapping, { scopes: [], groups: [] }, "allow"));
 
     // Assess
-    expect(isRouteAllowed(grants, "allow", "GET/users/me")).toBe(false);
+    expect(isRouteAllowed(policy, "GET/users/me")).toBe(false);
+  });
+
+  it("allows no resource that no listed route names, whatever the setting for routes without requirements", () => {
+    // Prepare
+    const admin = { scopes: [], groups: ["admins"] };
+
+    // Act
+    const policy = routePolicy(grantRoutes(rules, admin, "allow"));
+
+    // Assess
+    expect(["GET/unlisted", "DELETE/open", "GET/", "$connect"].map((r) => isRouteAllowed(policy, r))).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
+  });
+
+  it("adds the non-canonical spellings to the Deny only when an Allow has a wildcard", () => {
+    // Act
+    const exact = routePolicy(grantRoutes(rules, { scopes: [], groups: [] }, "allow"));
+    const wildcard = routePolicy(grantRoutes(rules, { scopes: [], groups: ["admins"] }, "allow"));
+
+    // Assess
+    expect(exact).toEqual({ allow: ["GET/open"], deny: ["GET/admin/*", "POST/orders", "GET/reports"] });
+    expect(wildcard.allow).toEqual(["GET/admin/*", "GET/open"]);
+    expect(wildcard.deny).toEqual(["POST/orders", "GET/reports", ...nonCanonicalSpellings]);
+  });
+});
+
+describe("non-canonical spellings under a wildcard Allow", () => {
+  // GET /orders/{id} is earned; GET /orders/{id}/items is not: every spelling that API Gateway may
+  // route to the items method must be refused, though the earned wildcard matches it.
+  const rulesWithOverlap = [rule("GET /orders/{id}"), rule("GET /orders/{id}/items", [], ["staff"])];
+  const policy = routePolicy(grantRoutes(rulesWithOverlap, { scopes: [], groups: [] }, "allow"));
+
+  it.each([
+    ["a trailing slash", "GET/orders/42/items/"],
+    ["two trailing slashes", "GET/orders/42/items//"],
+    ["a repeated slash", "GET/orders/42//items"],
+    ["a slash right after the stage", "GET//orders/42/items"],
+    ["a dot segment", "GET/orders/42/./items"],
+    ["a parent segment", "GET/orders/42/x/../items"],
+    ["a trailing dot segment", "GET/orders/42/items/."],
+    ["a percent-encoded letter", "GET/orders/42/%69tems"],
+    ["a percent-encoded upper-case letter", "GET/orders/42/items%2F"],
+    ["a lower-case hex digit", "GET/orders/42/item%73"],
+    ["an encoded slash", "GET/orders/42%2fitems"],
+    ["a ; parameter", "GET/orders/42/items;v=1"],
+  ])("refuses %s (%s)", (_label, resource) => {
+    // Act
+    const allowed = isRouteAllowed(policy, resource);
+
+    // Assess
+    expect(allowed).toBe(false);
+  });
+
+  it.each([
+    ["the earned route", "GET/orders/42"],
+    ["a path parameter with an encoded space", "GET/orders/a%20b"],
+    ["a path parameter with a dot", "GET/orders/v1.2"],
+  ])("still allows %s (%s)", (_label, resource) => {
+    // Act
+    const allowed = isRouteAllowed(policy, resource);
+
+    // Assess
+    expect(allowed).toBe(true);
   });
 });
