@@ -8,7 +8,7 @@
 import { JwtApiError } from "../shared/errors.ts";
 import type { LineWriter, LogLevel } from "../shared/log.ts";
 import type { AuthorizerConfig } from "./config.ts";
-import { buildContext } from "./context.ts";
+import { buildContext } from "./result-context.ts";
 import { tokenKey, type DecisionCache } from "./decision-cache.ts";
 import { TokenRejectedError } from "./errors.ts";
 import type { IssuerRegistry, SelectedToken } from "./issuers.ts";

@@ -12,7 +12,7 @@ import { DecisionCache } from "./decision-cache.ts";
 import { IssuerRegistry } from "./issuers.ts";
 import { JwksKeySource } from "./jwks-key-source.ts";
 import { contextReserveBytes, largestPolicyBytes, maxResultBytes } from "./policy.ts";
-import type { RouteRule } from "./route-authorization.ts";
+import type { RouteRule } from "./types.ts";
 import { decisionLine } from "./decision-line.ts";
 
 export interface BootstrapOptions {

@@ -5,8 +5,8 @@
  */
 import * as z from "zod/mini";
 import { envInteger, envJson, parseEnvironment, withoutBlanks } from "../shared/environment.ts";
-import { parseRoute, type RouteRule, type UnlistedRoutes } from "./route-authorization.ts";
-import { asymmetricAlgorithms, type IssuerConfig } from "./types.ts";
+import { parseRoute } from "./route-authorization.ts";
+import { asymmetricAlgorithms, type IssuerConfig, type RouteRule, type UnlistedRoutes } from "./types.ts";
 
 export interface TokenSource {
   readonly kind: "header" | "query";

@@ -1,7 +1,7 @@
 /**
  * The authorizer's shared types, in a module that imports nothing, so every other module can use
- * them without importing one another: the configured issuers and the principal a verified token
- * names.
+ * them without importing one another: the configured issuers, the principal a verified token
+ * names, the context the authorizer's result carries, and the configured route rules.
  */
 
 /** RFC 7518 §3.1 and RFC 8037: the asymmetric algorithms a JWKS issuer may be pinned to. */
@@ -65,4 +65,19 @@ export interface Principal {
   readonly expiresAt: number;
   /** The verified payload (jose's JWTPayload). */
   readonly payload: Readonly<Record<string, unknown>>;
+}
+
+/** A value of the authorizer result's `context`: API Gateway accepts these three kinds only. */
+export type ContextValue = string | number | boolean;
+export type AuthorizerContext = Readonly<Record<string, ContextValue>>;
+
+export type UnlistedRoutes = "allow" | "deny";
+
+export interface RouteRule {
+  /** The route as configured, for messages. */
+  readonly route: string;
+  /** The execute-api resource below `{apiId}/{stage}/`: `VERB/path` or a WebSocket route key. */
+  readonly resource: string;
+  readonly scopes: readonly string[];
+  readonly groups: readonly string[];
 }
