@@ -10,6 +10,7 @@
 
 const gatewayResponseDefaults = {
   ACCESS_DENIED: { status: 403, errorType: "AccessDeniedException" },
+  BAD_REQUEST_PARAMETERS: { status: 400, errorType: "BadRequestException" },
   AUTHORIZER_CONFIGURATION_ERROR: { status: 500, errorType: "AuthorizerConfigurationException" },
   AUTHORIZER_FAILURE: { status: 500, errorType: "AuthorizerFailureException" },
   MISSING_AUTHENTICATION_TOKEN: { status: 403, errorType: "MissingAuthenticationTokenException" },

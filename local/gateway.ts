@@ -6,6 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import { type AuthorizerGrant, parseAuthorizerOutput } from "./authorizer-output.ts";
 import { AuthorizerCache, authorizerCacheKey } from "./authorizer-cache.ts";
 import { renderGatewayResponse, type GatewayResponseType } from "./gateway-responses.ts";
@@ -14,6 +15,7 @@ import type { LambdaInvoker } from "./lambda-runner.ts";
 import type { ApiModel, AuthorizerModel, RouteModel } from "./plan-model.ts";
 import { evaluatePolicy, methodArn } from "./policy-evaluation.ts";
 import { buildProxyEvent, mapProxyResponse, type ApiContext, type IncomingProxyRequest } from "./proxy-event.ts";
+import { loggablePath, parseRequestTarget } from "./request-target.ts";
 import { matchRoute } from "./route-table.ts";
 
 export interface GatewayOptions {
@@ -72,12 +74,38 @@ const messages = {
   explicitDeny: "User is not authorized to access this resource with an explicit deny",
   implicitDeny: "User is not authorized to access this resource",
   missingToken: "Missing Authentication Token",
+  badRequest: "Bad Request",
   internal: "Internal server error",
   timeout: "Endpoint request timed out",
 } as const;
 
 interface ParsedRequest extends IncomingProxyRequest {
   readonly identity: IdentityRequest;
+}
+
+/**
+ * Node's HTTP parser refuses some requests before any handler sees them (a request target that is
+ * not a path, a bad header): they get the gateway's JSON answer too, instead of Node's empty one,
+ * and the log names the parser's error code only, since its raw packet holds the request line and
+ * headers, tokens included.
+ * https://nodejs.org/api/http.html#event-clienterror
+ */
+export function createClientErrorHandler(
+  log: (line: string) => void,
+): (error: Error & { readonly code?: string }, socket: Duplex) => void {
+  return (error, socket) => {
+    if (error.code === "ECONNRESET" || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const [status, reason] =
+      error.code === "HPE_HEADER_OVERFLOW" ? [431, "Request Header Fields Too Large"] : [400, messages.badRequest];
+    const body = JSON.stringify({ message: reason });
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+    log(`- - ${status} (request refused by the HTTP parser: ${error.code ?? "unknown"})`);
+  };
 }
 
 /** The request handler of the REST API's front. */
@@ -257,22 +285,31 @@ export function createGatewayHandler(
     };
   };
 
-  const parse = async (incoming: IncomingMessage, requestId: string): Promise<ParsedRequest | undefined> => {
-    const url = new URL(incoming.url ?? "/", "http://localhost");
-    if (url.pathname !== stagePrefix && !url.pathname.startsWith(`${stagePrefix}/`)) return undefined;
+  /**
+   * The request as API Gateway sees it. `target` is the raw path and query: the path stays as sent
+   * (REST APIs hand the integration the path still percent-encoded,
+   * https://github.com/middleapi/standard-server/pull/93 citing live captures), and routing and the
+   * method ARN each take it from there.
+   */
+  const parse = async (
+    incoming: IncomingMessage,
+    target: { readonly path: string; readonly query: string },
+    requestId: string,
+  ): Promise<ParsedRequest | undefined> => {
+    if (target.path !== stagePrefix && !target.path.startsWith(`${stagePrefix}/`)) return undefined;
     const chunks: Buffer[] = [];
     for await (const chunk of incoming) chunks.push(chunk as Buffer);
     const headers: (readonly [string, string])[] = [];
     for (let index = 0; index + 1 < incoming.rawHeaders.length; index += 2) {
       headers.push([incoming.rawHeaders[index] ?? "", incoming.rawHeaders[index + 1] ?? ""]);
     }
-    const query = [...url.searchParams.entries()];
+    const query = [...new URLSearchParams(target.query).entries()];
     const group = (pairs: readonly (readonly [string, string])[], lower: boolean): Record<string, string[]> => {
       const grouped: Record<string, string[]> = {};
       for (const [name, value] of pairs) (grouped[lower ? name.toLowerCase() : name] ??= []).push(value);
       return grouped;
     };
-    const path = url.pathname.slice(stagePrefix.length) || "/";
+    const path = target.path.slice(stagePrefix.length) || "/";
     const httpMethod = (incoming.method ?? "GET").toUpperCase();
     const sourceIp = incoming.socket.remoteAddress ?? "127.0.0.1";
     return {
@@ -308,8 +345,18 @@ export function createGatewayHandler(
     const requestId = randomUUID();
     let note: AuthorizerNote = { decision: "none", cache: "-" };
     let outcome: Outcome;
-    let request = await parse(incoming, requestId);
-    if (request === undefined) {
+    const target = parseRequestTarget(incoming.url ?? "/");
+    let request = target.ok ? await parse(incoming, target, requestId) : undefined;
+    if (!target.ok) {
+      // AWS documents no answer for a request target that is not a URL; a JSON 400 like its other
+      // bad-request gateway responses, never a 500.
+      outcome = {
+        kind: "gateway",
+        type: "BAD_REQUEST_PARAMETERS",
+        message: messages.badRequest,
+        detail: target.reason,
+      };
+    } else if (request === undefined) {
       outcome = {
         kind: "gateway",
         type: "MISSING_AUTHENTICATION_TOKEN",
@@ -377,8 +424,8 @@ export function createGatewayHandler(
     options.log(
       formatRequestLog({
         method: incoming.method ?? "GET",
-        // The path only: query strings may carry tokens.
-        path: new URL(incoming.url ?? "/", "http://localhost").pathname,
+        // The path only, as sent: query strings may carry tokens.
+        path: target.ok ? target.path : loggablePath(incoming.url ?? "/"),
         status,
         ...note,
         latencyMs: performance.now() - started,
@@ -389,7 +436,10 @@ export function createGatewayHandler(
 
   return (incoming, response) => {
     handle(incoming, response).catch((error: unknown) => {
-      options.log(`${incoming.method ?? "GET"} ${incoming.url ?? "/"} 500 (local run error: ${String(error)})`);
+      // Never the whole URL: its query may carry a token.
+      options.log(
+        `${incoming.method ?? "GET"} ${loggablePath(incoming.url ?? "/")} 500 (local run error: ${String(error)})`,
+      );
       if (!response.headersSent) response.writeHead(500, { "content-type": "application/json" });
       response.end(JSON.stringify({ message: messages.internal }));
     });

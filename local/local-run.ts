@@ -7,7 +7,7 @@ import { createServer } from "node:http";
 import { AuthorizerCache } from "./authorizer-cache.ts";
 import { startLocalCognito, withLocalIssuers, type LocalCognito } from "./cognito-services.ts";
 import { demoUsersFor, seedDemoUsers, type DemoUser } from "./demo-users.ts";
-import { createGatewayHandler } from "./gateway.ts";
+import { createClientErrorHandler, createGatewayHandler } from "./gateway.ts";
 import { LambdaRunner, type InvokeResult, type LambdaInvoker } from "./lambda-runner.ts";
 import { closeServer, listen } from "./loopback-http.ts";
 import {
@@ -102,6 +102,7 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
   const server = createServer((request, response) => {
     if (!sockets.some((socket) => socket.handleManagement(request, response))) rest(request, response);
   });
+  server.on("clientError", createClientErrorHandler(options.log));
   server.on("upgrade", (request, socket, head: Buffer) => {
     if (!sockets.some((gateway) => gateway.handleUpgrade(request, socket, head))) socket.destroy();
   });

@@ -68,11 +68,18 @@ export interface MethodArnParts {
   readonly restApiId: string;
   readonly stage: string;
   readonly httpMethod: string;
-  /** The request path below the stage, starting with `/` (the resource path with its values filled in). */
+  /** The request path below the stage as sent, starting with `/` (not the resource path template). */
   readonly path: string;
 }
 
-/** arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{verb}/{path without its leading slash}. */
+/**
+ * arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{verb}/{path without its leading slash}.
+ * The path is the request's, not the template's (confirmed in CloudWatch,
+ * https://github.com/dherault/serverless-offline/issues/273); the root is `GET/`
+ * (https://github.com/aws/chalice/pull/1552). How API Gateway spells the ARN of a non-canonical
+ * path (`//`, `/./`, `%61`, a trailing slash, `;`) is not documented: it is kept as sent, the
+ * spelling a policy must refuse (see local/route-table.ts).
+ */
 export function methodArn(parts: MethodArnParts): string {
   return `arn:aws:execute-api:${parts.region}:${parts.accountId}:${parts.restApiId}/${parts.stage}/${parts.httpMethod}/${parts.path.replace(/^\//, "")}`;
 }

@@ -20,6 +20,16 @@ import type { LambdaInvoker } from "./lambda-runner.ts";
 import type { WebSocketApiModel, WebSocketRouteModel } from "./plan-model.ts";
 import { evaluatePolicy } from "./policy-evaluation.ts";
 import { formatRequestTime } from "./proxy-event.ts";
+import { parseRequestTarget } from "./request-target.ts";
+
+/** Connection ids are URL-safe; a segment that is not valid percent-encoded UTF-8 matches none. */
+const decodedOrRaw = (segment: string): string => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+};
 
 export interface WebSocketGatewayOptions {
   readonly api: WebSocketApiModel;
@@ -286,8 +296,9 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
 
   return {
     handleUpgrade: (request, socket, head) => {
-      const path = new URL(request.url ?? "/", "http://localhost").pathname.replace(/\/$/, "");
-      if (path !== stagePath) return false;
+      // A malformed target is left to the REST front, which answers it 400 (`new URL` would throw here).
+      const target = parseRequestTarget(request.url ?? "/");
+      if (!target.ok || target.path.replace(/\/$/, "") !== stagePath) return false;
       const started = performance.now();
       const connectionId = newConnectionId();
       const connectedAt = Date.now();
@@ -304,11 +315,10 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
       return true;
     },
     handleManagement: (request, response) => {
-      const match = new RegExp(`^${stagePath}/@connections/([^/]+)$`).exec(
-        new URL(request.url ?? "/", "http://localhost").pathname,
-      );
+      const target = parseRequestTarget(request.url ?? "/");
+      const match = target.ok ? new RegExp(`^${stagePath}/@connections/([^/]+)$`).exec(target.path) : null;
       if (match?.[1] === undefined) return false;
-      const connection = connections.get(decodeURIComponent(match[1]));
+      const connection = connections.get(decodedOrRaw(match[1]));
       if (connection === undefined) {
         response
           .writeHead(410, { "content-type": "application/json", "x-amzn-errortype": "GoneException" })

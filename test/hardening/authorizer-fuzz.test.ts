@@ -7,7 +7,9 @@
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html
  *
  * A mutated token may only be allowed when it still decodes to the very same header, payload
- * and signature bytes (base64url has spare bits in its last character), so no mutation forges.
+ * and signature bytes (base64url has spare bits in its last character) as one of the valid
+ * tokens it was made from: swapping in all three segments of a donor rebuilds that donor, which
+ * is rightly allowed. Any other allowed mutation would be a forgery.
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -161,6 +163,14 @@ const mutationArbitrary: fc.Arbitrary<Mutation> = fc.oneof(
     value: fc.jsonValue({ maxDepth: 2 }),
   }),
 );
+
+/** The valid tokens a mutated token was made from: the original and every donor of a swapped segment. */
+function sourcesOf(original: string, mutations: readonly Mutation[], donors: readonly string[]): string[] {
+  const swapped = mutations.flatMap((mutation) =>
+    mutation.kind === "swap-segment" ? [donors[mutation.donor % donors.length] ?? ""] : [],
+  );
+  return [original, ...swapped];
+}
 
 function mutate(token: string, mutation: Mutation, donors: readonly string[]): string {
   const at = (index: number): number => index % (token.length + 1);
@@ -316,31 +326,55 @@ describe("authorizer under property-based fuzzing", () => {
     );
   });
 
-  it("never allows a mutated token that decodes differently from the valid one", async () => {
-    // Prepare
-    const mutated = fc.tuple(
-      fc.nat({ max: validTokens.length - 1 }),
-      fc.array(mutationArbitrary, { minLength: 1, maxLength: 3 }),
-    );
-    const deliveries = fc.constantFrom("token", "request", "websocket");
+  describe("never allows a mutated token that decodes differently from every valid token it was made from", () => {
+    type Delivery = "token" | "request" | "websocket";
+    const mutatedTokens = (): fc.IAsyncPropertyWithHooks<[[number, Mutation[]], Delivery]> =>
+      fc.asyncProperty(
+        fc.tuple(fc.nat({ max: validTokens.length - 1 }), fc.array(mutationArbitrary, { minLength: 1, maxLength: 3 })),
+        fc.constantFrom<Delivery>("token", "request", "websocket"),
+        async ([index, mutations], delivery) => {
+          const original = validTokens[index] ?? "";
+          const token = mutations.reduce((current, mutation) => mutate(current, mutation, validTokens), original);
+          const event =
+            delivery === "token"
+              ? tokenEvent(`Bearer ${token}`)
+              : delivery === "request"
+                ? requestEvent({ headers: { Authorization: `Bearer ${token}` } })
+                : webSocketConnectEvent({ query: { token } });
+          const outcome = await invoke(handler, event);
+          expectContract(outcome, event);
+          if (outcome.kind === "policy") {
+            expect(sourcesOf(original, mutations, validTokens).map(decoded)).toContain(decoded(token));
+          }
+        },
+      );
 
-    // Act / Assess
-    await fc.assert(
-      fc.asyncProperty(mutated, deliveries, async ([index, mutations], delivery) => {
-        const original = validTokens[index] ?? "";
-        const token = mutations.reduce((current, mutation) => mutate(current, mutation, validTokens), original);
-        const event =
-          delivery === "token"
-            ? tokenEvent(`Bearer ${token}`)
-            : delivery === "request"
-              ? requestEvent({ headers: { Authorization: `Bearer ${token}` } })
-              : webSocketConnectEvent({ query: { token } });
-        const outcome = await invoke(handler, event);
-        expectContract(outcome, event);
-        if (outcome.kind === "policy") expect(decoded(token)).toBe(decoded(original));
-      }),
-      fuzzParameters(500),
-    );
+    /**
+     * HARDENING_FUZZ_SEED=-857278749 once failed the property as first written (decoded bytes equal
+     * to the original's only): three swaps, from donors that are all the same valid token,
+     * rebuild that token, which the authorizer rightly allows.
+     */
+    const rebuiltDonor: [[number, Mutation[]], Delivery] = [
+      [
+        5,
+        [
+          { kind: "swap-segment", segment: 1, donor: 286912403 },
+          { kind: "swap-segment", segment: 0, donor: 1528213492 },
+          { kind: "swap-segment", segment: 2, donor: 1591268407 },
+        ],
+      ],
+      "websocket",
+    ];
+
+    it("over random mutations, the reported counterexample first", async () => {
+      // Act / Assess
+      await fc.assert(mutatedTokens(), { ...fuzzParameters(500), examples: [rebuiltDonor] });
+    });
+
+    it("with the seed that once failed it (-857278749)", async () => {
+      // Act / Assess
+      await fc.assert(mutatedTokens(), { ...fuzzParameters(500), seed: -857278749 });
+    });
   });
 
   it("never allows a token with arbitrary header and claims unless the issuer's own key signed it", async () => {

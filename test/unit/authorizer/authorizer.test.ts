@@ -1,3 +1,4 @@
+import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAuthorizer, type VerifiedDecision } from "../../../lambda-src/authorizer/authorizer.ts";
 import { parseConfig } from "../../../lambda-src/authorizer/config.ts";
@@ -121,6 +122,34 @@ describe("createAuthorizer", () => {
     expect(cache.size).toBe(size);
   });
 
+  it("logs an unexpected failure by the error's name only, never its message (which may quote the token)", async () => {
+    // Prepare: a key source failing with a message that quotes the token it was handed.
+    const config = parseConfig({
+      JWT_ISSUERS: JSON.stringify([{ type: "oidc", issuer: idp.issuer, jwks_uri: idp.jwksUri, audiences: ["api"] }]),
+    });
+    const failing = captureLog();
+    const failingHandler = createAuthorizer({
+      config,
+      issuers: new IssuerRegistry(config.issuers, {
+        clockToleranceSeconds: config.clockToleranceSeconds,
+        now: Date.now,
+        jwks: () => (_header, token) => Promise.reject(new TypeError(`cannot read ${token.signature}`)),
+        signingSecret: () => new SigningSecret(() => Promise.resolve(undefined)),
+      }),
+      cache: new DecisionCache<VerifiedDecision>(config.decisionCacheSize),
+      write: failing.write,
+    });
+    const token = await idp.sign({ sub: "u4", aud: "api" });
+
+    // Act
+    const attempt = failingHandler(tokenEvent(token));
+
+    // Assess
+    await expect(attempt).rejects.toThrow(new Error("Unauthorized"));
+    expect(failing.last()).toMatchObject({ level: "error", reason: "INTERNAL_ERROR", detail: "TypeError" });
+    expect(failing.lines.join("\n")).not.toContain(token.split(".")[2]);
+  });
+
   it.each([
     ["nothing", undefined],
     ["a string", "event"],
@@ -132,5 +161,55 @@ describe("createAuthorizer", () => {
 
     // Assess
     await expect(attempt).rejects.toThrow(new Error("Unauthorized"));
+  });
+});
+
+describe("createAuthorizer on one movable clock", () => {
+  let idp: JwksServer;
+
+  beforeAll(async () => {
+    idp = await startJwksServer();
+  });
+
+  afterAll(async () => {
+    await idp.close();
+  });
+
+  it("refuses a token once its exp (plus the clock tolerance) has passed, although its decision was cached", async () => {
+    // Prepare: the verifiers, the key set and the decision cache all read the same clock.
+    let now = Date.now();
+    const clock = (): number => now;
+    const config = parseConfig({
+      JWT_ISSUERS: JSON.stringify([{ type: "oidc", issuer: idp.issuer, jwks_uri: idp.jwksUri, audiences: ["api"] }]),
+    });
+    const log = captureLog();
+    const handler = createAuthorizer({
+      config,
+      issuers: new IssuerRegistry(config.issuers, {
+        clockToleranceSeconds: config.clockToleranceSeconds,
+        now: clock,
+        jwks: (uri) => new JwksKeySource(uri, { timeoutMs: 1_000, cooldownMs: 30_000, now: clock }).getKey,
+        signingSecret: () => new SigningSecret(() => Promise.resolve(undefined)),
+      }),
+      cache: new DecisionCache<VerifiedDecision>(config.decisionCacheSize, clock),
+      write: log.write,
+    });
+    const ttlSeconds = 60;
+    const token = await idp.sign({ sub: "u9", aud: "api" }, { ttlSeconds });
+    const expMs = Number(decodeJwt(token).exp) * 1000;
+    const first = await gatewayStatus(handler, tokenEvent(token));
+    const fromCache = await gatewayStatus(handler, tokenEvent(token));
+
+    // Act: past exp and the tolerance, yet well inside the cache's own 5-minute cap.
+    now = expMs + (config.clockToleranceSeconds + 1) * 1000;
+    const expired = await gatewayStatus(handler, tokenEvent(token));
+
+    // Assess
+    expect([first, fromCache, expired]).toEqual([200, 200, 401]);
+    expect(log.records().map((record) => [record.decision, record.reason, record.cache_hit])).toEqual([
+      ["allow", "ALLOWED", false],
+      ["allow", "ALLOWED", true],
+      ["unauthorized", "TOKEN_EXPIRED", false],
+    ]);
   });
 });

@@ -4,7 +4,6 @@ import type { IssuerConfig } from "../../../lambda-src/authorizer/types.ts";
 import { JwksKeySource } from "../../../lambda-src/authorizer/jwks-key-source.ts";
 import { createVerifier, type VerifierDependencies } from "../../../lambda-src/authorizer/verifiers.ts";
 import {
-  importHmacKey,
   keyBytesFromSecret,
   SigningSecret,
   type SecretVersion,
@@ -147,18 +146,24 @@ describe("createVerifier", () => {
       requiredClaims: ["jti"],
       typ: "at+jwt",
     };
+    /** Signed with the version's raw key bytes, so any HMAC `alg` can be tried on the same key. */
     const sign = async (
       version: SecretVersion,
-      header: { kid?: string; typ?: string },
+      header: { kid?: string; typ?: string; alg?: string },
       claims = {},
     ): Promise<string> => {
-      const key = await importHmacKey(keyBytesFromSecret(version.secretString));
-      return new SignJWT({ sub: "h1", aud: "api", jti: "j1", ...claims })
+      const issuedAt = Math.floor(Date.now() / 1000);
+      const payload = {
+        iss: "https://hs.example",
+        sub: "h1",
+        aud: "api",
+        jti: "j1",
+        iat: issuedAt,
+        exp: issuedAt + 300,
+      };
+      return new SignJWT({ ...payload, ...claims })
         .setProtectedHeader({ alg: "HS256", ...header })
-        .setIssuer("https://hs.example")
-        .setIssuedAt()
-        .setExpirationTime("5m")
-        .sign(key);
+        .sign(keyBytesFromSecret(version.secretString));
     };
 
     beforeAll(() => {
@@ -192,6 +197,25 @@ describe("createVerifier", () => {
         () => sign(versions.current, { kid: "v2", typ: "at+jwt" }, { jti: undefined }),
         "CLAIM_INVALID",
       ],
+      ["no exp", () => sign(versions.current, { kid: "v2", typ: "at+jwt" }, { exp: undefined }), "CLAIM_INVALID"],
+      [
+        "another audience",
+        () => sign(versions.current, { kid: "v2", typ: "at+jwt" }, { aud: "other-api" }),
+        "CLAIM_INVALID",
+      ],
+      [
+        "another issuer",
+        () => sign(versions.current, { kid: "v2", typ: "at+jwt" }, { iss: "https://other.example" }),
+        "CLAIM_INVALID",
+      ],
+      ...(["HS384", "HS512"] as const).map(
+        (alg) =>
+          [
+            `${alg} (the same key bytes)`,
+            () => sign(versions.current, { kid: "v2", typ: "at+jwt", alg }),
+            "ALGORITHM_NOT_ALLOWED",
+          ] as const,
+      ),
     ] as const)("verifies a token signed with %s", async (_label, mint, code) => {
       // Prepare
       now = Date.now();

@@ -2,11 +2,13 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { AuthorizerCache } from "../../../local/authorizer-cache.ts";
-import { createGatewayHandler, formatRequestLog } from "../../../local/gateway.ts";
+import { createClientErrorHandler, createGatewayHandler, formatRequestLog } from "../../../local/gateway.ts";
 import { parseIdentitySources } from "../../../local/identity-source.ts";
 import type { InvokeResult, LambdaInvoker } from "../../../local/lambda-runner.ts";
 import type { ApiModel, AuthorizerModel, RouteModel } from "../../../local/plan-model.ts";
 import { FakeInvoker, plannedFunction } from "../../support/local-fakes.ts";
+import { startLogCapture } from "../../support/log-capture.ts";
+import { rawRequest } from "../../support/raw-http.ts";
 
 const authorizer = (partial: Partial<AuthorizerModel> = {}): AuthorizerModel => ({
   id: "auth1",
@@ -68,17 +70,23 @@ const backendOk: InvokeResult = { ok: true, payload: { statusCode: 200, body: "o
 
 let server: Server | undefined;
 
-async function serve(api: ApiModel, invoker: LambdaInvoker, cache?: AuthorizerCache): Promise<string> {
+async function serve(
+  api: ApiModel,
+  invoker: LambdaInvoker,
+  cache?: AuthorizerCache,
+  log: (line: string) => void = () => undefined,
+): Promise<string> {
   const gateway = createServer(
     createGatewayHandler({
       model: api,
       invoker,
       region: "us-east-1",
       accountId: "000000000000",
-      log: () => undefined,
+      log,
       cache,
     }),
   );
+  gateway.on("clientError", createClientErrorHandler(log));
   server = gateway;
   await new Promise<void>((resolve) => gateway.listen(0, "127.0.0.1", resolve));
   return `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/prod`;
@@ -250,6 +258,188 @@ describe("createGateway", () => {
 
     // Assess
     expect(invoker.callsTo("authorizer")).toHaveLength(2);
+  });
+});
+
+const arnPrefix = "arn:aws:execute-api:us-east-1:000000000000:api1/prod/";
+
+/** Allow the whole stage, then Deny one method exactly: the policy issue 14 found failing open. */
+const allowAllButAdmin: InvokeResult = {
+  ok: true,
+  payload: {
+    principalId: "limited",
+    policyDocument: {
+      Version: "2012-10-17",
+      Statement: [
+        { Action: "execute-api:Invoke", Effect: "Allow", Resource: `${arnPrefix}*` },
+        { Action: "execute-api:Invoke", Effect: "Deny", Resource: `${arnPrefix}GET/api/admin` },
+      ],
+    },
+  },
+};
+
+describe("createGateway on spellings of a path", () => {
+  const spellingRoutes = (): RouteModel[] => [route("GET", "/api/admin"), route("GET", "/items/{id}")];
+
+  it.each([
+    ["/prod/api/admin", "/api/admin", {}],
+    ["/prod/api/admin/", "/api/admin", {}],
+    ["/prod/api/admin//", "/api/admin", {}],
+    ["/prod/api//admin", "/api/admin", {}],
+    ["/prod//api/admin", "/api/admin", {}],
+    ["/prod/api/%61dmin", "/api/admin", {}],
+    ["/prod/api/./admin", "/api/admin", {}],
+    ["/prod/api/x/../admin", "/api/admin", {}],
+    ["/prod/api/admin/.", "/api/admin", {}],
+    ["/prod/api/x/%2E%2E/admin", "/api/admin", {}],
+    ["/prod/api/admin;x=1", "/api/admin", {}],
+    ["/prod/items/%34%32/", "/items/{id}", { id: "%34%32" }],
+    ["/prod/items/a%20b", "/items/{id}", { id: "a%20b" }],
+  ])(
+    "routes %s to %s, with the path as sent in the method ARN and the event",
+    async (target, resource, pathParameters) => {
+      // Prepare
+      const invoker = new FakeInvoker((name) => (name === "authorizer" ? allowAll("alice") : backendOk));
+      const base = await serve(model(spellingRoutes()), invoker);
+      const path = target.slice("/prod".length);
+
+      // Act
+      const response = await rawRequest(base, "GET", target, { authorization: "t" });
+
+      // Assess
+      const [event] = invoker.callsTo("backend");
+      const context = event?.requestContext as { path?: unknown; resourcePath?: unknown } | undefined;
+      expect({
+        status: response.status,
+        methodArn: invoker.callsTo("authorizer")[0]?.methodArn,
+        resource: event?.resource,
+        path: event?.path,
+        pathParameters: event?.pathParameters,
+        contextPath: context?.path,
+        resourcePath: context?.resourcePath,
+      }).toEqual({
+        status: 200,
+        methodArn: `${arnPrefix}GET/${path.slice(1)}`,
+        resource,
+        path,
+        pathParameters: Object.keys(pathParameters).length === 0 ? null : pathParameters,
+        contextPath: target,
+        resourcePath: resource,
+      });
+    },
+  );
+
+  it.each(["/prod/API/admin", "/prod/api/ADMIN", "/prod/api/%41dmin", "/prod/api%2Fadmin", "/PROD/api/admin"])(
+    "answers %s, which no method's case or segments match, with 403 Missing Authentication Token before any authorizer",
+    async (target) => {
+      // Prepare
+      const invoker = new FakeInvoker((name) => (name === "authorizer" ? allowAll("alice") : backendOk));
+      const base = await serve(model(spellingRoutes()), invoker);
+
+      // Act
+      const response = await rawRequest(base, "GET", target, { authorization: "t" });
+
+      // Assess
+      expect([response.status, response.body, invoker.calls.length]).toEqual([
+        403,
+        '{"message":"Missing Authentication Token"}',
+        0,
+      ]);
+    },
+  );
+
+  it("lets every routed spelling of a denied method through a policy that denies only its canonical ARN", async () => {
+    // Prepare: what the local run must expose, so that the module's own policy is tested against it
+    const invoker = new FakeInvoker((name) => (name === "authorizer" ? allowAllButAdmin : backendOk));
+    const base = await serve(model(spellingRoutes()), invoker);
+    const targets = [
+      "/prod/api/admin",
+      "/prod/api/admin/",
+      "/prod//api/admin",
+      "/prod/api/%61dmin",
+      "/prod/api/./admin",
+    ];
+
+    // Act
+    const statuses = [];
+    for (const target of targets) statuses.push((await rawRequest(base, "GET", target, { authorization: "t" })).status);
+
+    // Assess
+    expect(statuses).toEqual([403, 200, 200, 200, 200]);
+  });
+});
+
+describe("createGateway on a malformed request target", () => {
+  const secret = "tok-3c8f1d2e9a";
+
+  it.each([
+    ["an absolute form with an invalid host", `http://%zz/prod/a?token=${secret}`],
+    ["a bad percent-encoding in the path", `/prod/a%zz?token=${secret}`],
+    ["a truncated percent-encoding", `/prod/a%2?token=${secret}`],
+    ["a bare %", `/prod/%?token=${secret}`],
+    ["a target that is no path", `prod/a?token=${secret}`],
+    ["an absolute form whose userinfo holds the secret", `http://u:${secret}@%zz/prod/a`],
+  ])("answers %s with a JSON 400 and logs no query string", async (_name, target) => {
+    // Prepare
+    const lines: string[] = [];
+    const invoker = new FakeInvoker(() => backendOk);
+    const base = await serve(model([route("GET", "/a", { authorization: "NONE" })]), invoker, undefined, (line) =>
+      lines.push(line),
+    );
+    const capture = startLogCapture();
+
+    // Act
+    let response;
+    try {
+      response = await rawRequest(base, "GET", target);
+    } finally {
+      capture.stop();
+    }
+
+    // Assess
+    const written = [...lines, ...capture.lines];
+    expect({
+      status: response.status,
+      contentType: response.headers["content-type"],
+      body: response.body,
+      invoked: invoker.calls.length,
+      logged: lines.length,
+      leaked: written.filter((line) => line.includes(secret)),
+    }).toEqual({
+      status: 400,
+      contentType: "application/json",
+      body: '{"message":"Bad Request"}',
+      invoked: 0,
+      logged: 1,
+      leaked: [],
+    });
+  });
+
+  it("serves an absolute-form target by its path", async () => {
+    // Prepare
+    const invoker = new FakeInvoker(() => backendOk);
+    const base = await serve(model([route("GET", "/a", { authorization: "NONE" })]), invoker);
+
+    // Act
+    const response = await rawRequest(base, "GET", "http://localhost/prod/a?x=1");
+
+    // Assess
+    expect([response.status, invoker.callsTo("backend")[0]?.queryStringParameters]).toEqual([200, { x: "1" }]);
+  });
+
+  it("logs no query string when the request fails inside the local run", async () => {
+    // Prepare
+    const lines: string[] = [];
+    const invoker = new FakeInvoker(() => Promise.reject(new Error("the runner broke")));
+    const base = await serve(model([route("GET", "/a", { authorization: "NONE" })]), invoker, undefined, (line) =>
+      lines.push(line),
+    );
+
+    // Act
+    const response = await rawRequest(base, "GET", `/prod/a?token=${secret}`);
+
+    // Assess
+    expect([response.status, lines.length, lines.filter((line) => line.includes(secret))]).toEqual([500, 1, []]);
   });
 });
 

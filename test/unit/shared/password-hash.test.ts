@@ -64,6 +64,10 @@ describe("hashPassword and verifyPassword", () => {
     ["an empty string", ""],
     ["plain text", password],
     ["a truncated scrypt hash", "$scrypt$ln=10,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAA"],
+    [
+      "an N below the bound (2^9), too cheap to guess against",
+      `$scrypt$ln=9,r=8,p=1$${"A".repeat(22)}$${"A".repeat(43)}`,
+    ],
     ["an N beyond the bound (2^21)", `$scrypt$ln=21,r=8,p=1$${"A".repeat(22)}$${"A".repeat(43)}`],
     ["an r beyond the bound", `$scrypt$ln=16,r=33,p=1$${"A".repeat(22)}$${"A".repeat(43)}`],
     ["more than 256 MiB of memory", `$scrypt$ln=20,r=16,p=1$${"A".repeat(22)}$${"A".repeat(43)}`],

@@ -90,6 +90,31 @@ describe("createHandler", () => {
     expect(response.headers).toMatchObject(cors);
   });
 
+  it("answers an unexpected error with a JSON 500 a browser can read, and logs only the error's name", async () => {
+    // Prepare: a bug whose message quotes what the client sent.
+    const cors = { "Access-Control-Allow-Origin": "https://app.example.com", Vary: "Origin" };
+    const leak = "pw refresh-secret-value";
+    const { handler, lines } = setup(() => Promise.reject(new TypeError(`cannot read ${leak}`)), cors);
+
+    // Act
+    const responses = await Promise.all([
+      handler(login),
+      handler({ ...login, resource: "/auth/refresh", body: '{"refresh_token":"refresh-secret-value"}' }),
+    ]);
+
+    // Assess
+    for (const response of responses) {
+      expect(response.statusCode).toBe(500);
+      expect(response.headers).toMatchObject(cors);
+      expect(response.headers["Content-Type"]).toMatch(/^application\/json/);
+      expect(JSON.parse(response.body)).toEqual({ error: "server_error", error_description: "unexpected error" });
+    }
+    expect(lines).toEqual([
+      { level: "error", event: "unexpected_error", fields: { name: "TypeError" } },
+      { level: "error", event: "unexpected_error", fields: { name: "TypeError" } },
+    ]);
+  });
+
   it("names the allowed method on a 405", async () => {
     // Prepare
     const { handler } = setup(() => Promise.resolve(tokens));

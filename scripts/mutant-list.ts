@@ -1,0 +1,421 @@
+/**
+ * Hand-made mutants of the security-critical code: each is one regression a real change could
+ * bring (a check dropped, a bound loosened, a value logged), and names the test files expected to
+ * fail with it. `npm run mutants` (scripts/mutants.ts) applies them one at a time to a copy of the
+ * working tree and runs only those files; a mutant that no test kills is a hole in the suite.
+ *
+ * Snippets are short and exact, and must occur exactly once in their file: an edit that moves or
+ * rewrites one makes the mutant stale, which fails (test/unit/scripts/mutant-list.test.ts and the
+ * script itself) instead of being skipped. Rewrite the mutant for the new code when that happens.
+ *
+ * Not mutated here: lambda-src/authorizer/policy.ts, route-authorization.ts and stage-result.ts
+ * (the fail-closed route policy, mutated with its rewrite).
+ */
+import { readFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+
+export interface Mutant {
+  /** Unique, kebab-case: `npm run mutants -- --only <id>`. */
+  readonly id: string;
+  /** Repository-relative path of the mutated file. */
+  readonly file: string;
+  /** Exact text, found exactly once in `file`. */
+  readonly original: string;
+  readonly replacement: string;
+  /** The regression the mutant stands for. */
+  readonly why: string;
+  /** Repository-relative vitest files, at least one of which must fail. */
+  readonly killers: readonly string[];
+}
+
+const authorizer = "lambda-src/authorizer";
+const tokenService = "lambda-src/token-service";
+const shared = "lambda-src/shared";
+const unit = "test/unit";
+
+export const mutants: readonly Mutant[] = [
+  // Verifiers: algorithm, issuer, audience, exp/nbf/iat, issuer-specific claims.
+  {
+    id: "route-any-alg",
+    file: `${authorizer}/issuers.ts`,
+    original: "!verifier.algorithms.includes(header.alg)",
+    replacement: "false",
+    why: "an alg the issuer is not pinned to reaches key lookup",
+    killers: [`${unit}/authorizer/issuers.test.ts`],
+  },
+  {
+    id: "hs256-accepts-any-alg",
+    file: `${authorizer}/verifiers.ts`,
+    original: 'algorithms: ["HS256"],\n    audience',
+    replacement: 'algorithms: ["HS256", "HS384", "HS512"],\n    audience',
+    why: "jose is no longer pinned to HS256 for the HS256 issuer",
+    killers: [`${unit}/authorizer/verifiers.test.ts`],
+  },
+  {
+    id: "no-issuer-check",
+    file: `${authorizer}/verifiers.ts`,
+    original: "issuer: [...config.issuers],",
+    replacement: "",
+    why: "a verifier accepts a token whose iss is not its issuer's",
+    killers: [`${unit}/authorizer/verifiers.test.ts`],
+  },
+  {
+    id: "hs256-no-audience",
+    file: `${authorizer}/verifiers.ts`,
+    original: 'algorithms: ["HS256"],\n    audience: [...config.audiences],',
+    replacement: 'algorithms: ["HS256"],',
+    why: "an HS256 token minted for another audience is accepted",
+    killers: [`${unit}/authorizer/verifiers.test.ts`],
+  },
+  {
+    id: "oidc-no-audience",
+    file: `${authorizer}/verifiers.ts`,
+    original: "algorithms: [...config.algorithms],\n    audience: [...config.audiences],",
+    replacement: "algorithms: [...config.algorithms],",
+    why: "an OIDC token minted for another audience is accepted",
+    killers: [`${unit}/authorizer/authorizer.test.ts`, `${unit}/authorizer/verifiers.test.ts`],
+  },
+  {
+    id: "exp-optional",
+    file: `${authorizer}/verifiers.ts`,
+    original: 'requiredClaims: ["exp", "sub",',
+    replacement: 'requiredClaims: ["sub",',
+    why: "a token without exp never expires",
+    killers: [`${unit}/authorizer/verifiers.test.ts`],
+  },
+  {
+    id: "wall-clock",
+    file: `${authorizer}/verifiers.ts`,
+    original: "currentDate: new Date(dependencies.now())",
+    replacement: "currentDate: new Date()",
+    why: "exp and nbf judged by the wall clock, not the authorizer's (cache and verifier disagree)",
+    killers: [`${unit}/authorizer/verifiers.test.ts`],
+  },
+  {
+    id: "iat-in-future",
+    file: `${authorizer}/claims.ts`,
+    original: "payload.iat > nowSeconds + toleranceSeconds",
+    replacement: "payload.iat > nowSeconds + toleranceSeconds + 3600",
+    why: "a token issued an hour ahead (a skewed or hostile issuer) is accepted",
+    killers: [`${unit}/authorizer/verifiers.test.ts`],
+  },
+  {
+    id: "cognito-token-use",
+    file: `${authorizer}/verifiers.ts`,
+    original: "payload.token_use !== config.tokenUse",
+    replacement: 'payload.token_use === "refresh"',
+    why: "a Cognito id token stands in for an access token",
+    killers: [`${unit}/authorizer/verifiers.test.ts`],
+  },
+  {
+    id: "cognito-client-id",
+    file: `${authorizer}/verifiers.ts`,
+    original: "!oneOf(payload.client_id, config.clientIds)",
+    replacement: "payload.client_id === undefined",
+    why: "an access token of another app client of the pool is accepted",
+    killers: [`${unit}/authorizer/verifiers.test.ts`],
+  },
+  {
+    id: "google-email-verified",
+    file: `${authorizer}/verifiers.ts`,
+    original: 'payload.email_verified !== true && payload.email_verified !== "true"',
+    replacement: "payload.email_verified === undefined",
+    why: "a Google token with an unverified address is accepted",
+    killers: [`${unit}/authorizer/verifiers.test.ts`],
+  },
+  {
+    id: "google-hosted-domain",
+    file: `${authorizer}/verifiers.ts`,
+    original: "payload.hd !== config.hostedDomain",
+    replacement: "payload.hd === undefined",
+    why: "a Google account of another Workspace domain is accepted",
+    killers: [`${unit}/authorizer/verifiers.test.ts`],
+  },
+  // Before verification: token extraction, unverified header, issuer routing.
+  {
+    id: "embedded-jwk",
+    file: `${authorizer}/unverified-token.ts`,
+    original: '["jwk", "jku", "x5u", "x5c"]',
+    replacement: '["jku", "x5u", "x5c"]',
+    why: "a token carrying its own jwk is no longer refused as an attack",
+    killers: [`${unit}/authorizer/unverified-token.test.ts`],
+  },
+  {
+    id: "token-length-unbounded",
+    file: `${authorizer}/token-extraction.ts`,
+    original: "token.length > maxTokenLength",
+    replacement: "token.length > maxTokenLength * 1000",
+    why: "a megabyte token is decoded and verified instead of refused up front",
+    killers: [`${unit}/authorizer/token-extraction.test.ts`],
+  },
+  {
+    id: "unsigned-shape",
+    file: `${authorizer}/token-extraction.ts`,
+    original: "\\.[A-Za-z0-9_-]+$/;",
+    replacement: "\\.[A-Za-z0-9_-]*$/;",
+    why: "a token with an empty signature (alg none) gets past the shape check",
+    killers: [`${unit}/authorizer/token-extraction.test.ts`],
+  },
+  {
+    id: "query-prototype",
+    file: `${authorizer}/token-extraction.ts`,
+    original: "Object.hasOwn(query, source.name)",
+    replacement: "source.name in query",
+    why: "a token source name is looked up on the query object's prototype",
+    killers: [`${unit}/authorizer/token-extraction.test.ts`],
+  },
+  {
+    id: "unknown-iss-routed",
+    file: `${authorizer}/issuers.ts`,
+    original: "this.#byIss.get(issuer);",
+    replacement: "this.#byIss.get(issuer) ?? [...this.#byIss.values()][0];",
+    why: "a token of an unknown issuer is handed to the first issuer's verifier",
+    killers: [`${unit}/authorizer/issuers.test.ts`],
+  },
+  // Decision cache: key, expiry, and how the authorizer stores into it.
+  {
+    id: "cache-key-prefix",
+    file: `${authorizer}/decision-cache.ts`,
+    original: 'hash("sha256", token, "base64url")',
+    replacement: "token.slice(0, 64)",
+    why: "two tokens sharing a header share a cached decision (and the cache holds tokens)",
+    killers: [`${unit}/authorizer/decision-cache.test.ts`],
+  },
+  {
+    id: "cache-expiry-inclusive",
+    file: `${authorizer}/decision-cache.ts`,
+    original: "entry.expiresAt <= this.#now()",
+    replacement: "entry.expiresAt < this.#now()",
+    why: "a decision is served at the very millisecond its token expires",
+    killers: [`${unit}/authorizer/decision-cache.test.ts`],
+  },
+  {
+    id: "cache-no-age-cap",
+    file: `${authorizer}/decision-cache.ts`,
+    original: "Math.min(expiresAt, this.#now() + maxEntryAgeMs)",
+    replacement: "expiresAt",
+    why: "a long-lived token's decision outlives a key its issuer withdrew",
+    killers: [`${unit}/authorizer/decision-cache.test.ts`],
+  },
+  {
+    id: "cache-beyond-exp",
+    file: `${authorizer}/authorizer.ts`,
+    original: "principal.expiresAt * 1000",
+    replacement: "Number.MAX_SAFE_INTEGER",
+    why: "issue 21: an expired token stays allowed from the authorizer's own cache",
+    killers: [`${unit}/authorizer/authorizer.test.ts`],
+  },
+  // The authorizer's answer and log.
+  {
+    id: "throw-raw-error",
+    file: `${authorizer}/authorizer.ts`,
+    original: "throw unauthorized();",
+    replacement: "throw error;",
+    why: "a refused token surfaces as API Gateway's 500 instead of 401",
+    killers: [`${unit}/authorizer/authorizer.test.ts`],
+  },
+  {
+    id: "log-error-message",
+    file: `${authorizer}/authorizer.ts`,
+    original: "error instanceof Error ? error.name : typeof error",
+    replacement: "error instanceof Error ? error.message : typeof error",
+    why: "an unknown error's message (which may quote the token) is logged",
+    killers: [`${unit}/authorizer/authorizer.test.ts`],
+  },
+  // JWKS: refetch cooldown and backoff.
+  {
+    id: "jwks-no-cooldown",
+    file: `${authorizer}/remote-key-set.ts`,
+    original: "!this.#freshFor(this.#cooldownMs)",
+    replacement: "true",
+    why: "every unknown kid refetches the JWKS: a flood of made-up kids floods the issuer",
+    killers: [`${unit}/authorizer/remote-key-set.test.ts`],
+  },
+  {
+    id: "jwks-no-backoff",
+    file: `${authorizer}/jwks.ts`,
+    original: "this.#now() - this.#failedAt < this.#retryAfterFailureMs",
+    replacement: "false",
+    why: "during an issuer outage every request waits out a fetch timeout",
+    killers: [`${unit}/authorizer/jwks.test.ts`],
+  },
+  // Signing secret: key length and rotation (kid → version).
+  {
+    id: "short-hmac-key",
+    file: `${shared}/signing-secret.ts`,
+    original: "bytes.length < minimumKeyBytes",
+    replacement: "bytes.length < 1",
+    why: "an HMAC key shorter than the hash output (RFC 7518 §3.2) is accepted",
+    killers: [`${unit}/shared/signing-secret.test.ts`],
+  },
+  {
+    id: "kid-any-previous",
+    file: `${shared}/signing-secret.ts`,
+    original: "previous?.versionId === kid ? previous : undefined",
+    replacement: "previous",
+    why: "a token naming a retired (or made-up) version is checked against AWSPREVIOUS",
+    killers: [`${unit}/shared/signing-secret.test.ts`],
+  },
+  // Token service: refresh rotation and reuse, lockout, passwords, log hygiene.
+  {
+    id: "rotate-revoked-family",
+    file: `${tokenService}/refresh-token-store.ts`,
+    original: "current_hash = :presented AND attribute_not_exists(revoked_at) AND",
+    replacement: "current_hash = :presented AND",
+    why: "a revoked refresh-token family can still be rotated",
+    killers: [`${unit}/token-service/refresh-token-store.test.ts`],
+  },
+  {
+    id: "rotate-any-token",
+    file: `${tokenService}/refresh-token-store.ts`,
+    original: "current_hash = :presented AND",
+    replacement: ":presented = :presented AND",
+    why: "two concurrent refreshes with one token both win: reuse goes undetected",
+    killers: [`${unit}/token-service/refresh-token-store.test.ts`],
+  },
+  {
+    id: "logout-keeps-family",
+    file: `${tokenService}/token-service.ts`,
+    original: "await families.revoke(token.familyId, epochSeconds(this.#deps.now()));",
+    replacement: "",
+    why: "logout leaves the refresh token usable",
+    killers: [`${unit}/token-service/token-service.test.ts`],
+  },
+  {
+    id: "lockout-one-more",
+    file: `${tokenService}/lockout-policy.ts`,
+    original: "state.failures < policy.maxAttempts",
+    replacement: "state.failures <= policy.maxAttempts",
+    why: "one more password guess than configured",
+    killers: [`${unit}/token-service/lockout-policy.test.ts`],
+  },
+  {
+    id: "lockout-store-unbounded",
+    file: `${tokenService}/lockout-store.ts`,
+    original: "expires_at > :now AND failures < :max",
+    replacement: "expires_at > :now",
+    why: "the counted write never stops: no lockout at all",
+    killers: [`${unit}/token-service/lockout-store.test.ts`],
+  },
+  {
+    id: "disabled-user-logs-in",
+    file: `${tokenService}/token-service.ts`,
+    original: "account === undefined || account.disabled",
+    replacement: "account === undefined",
+    why: "a disabled user gets tokens",
+    killers: [`${unit}/token-service/token-service.test.ts`],
+  },
+  {
+    id: "unknown-user-empty-hash",
+    file: `${tokenService}/token-service.ts`,
+    original: "account?.passwordHash ?? (await this.#deps.dummyHash)",
+    replacement: 'account?.passwordHash ?? ""',
+    why: "issue 21: an unknown username answers at once, which tells which usernames exist",
+    killers: [`${unit}/token-service/token-service.test.ts`],
+  },
+  {
+    id: "scrypt-cheap-parameters",
+    file: `${shared}/password-hash.ts`,
+    original: "ln: [10, 20]",
+    replacement: "ln: [1, 20]",
+    why: "a tampered stored hash with a trivial work factor is accepted",
+    killers: [`${unit}/shared/password-hash.test.ts`],
+  },
+  {
+    id: "bcrypt-never-rehashed",
+    file: `${shared}/password-hash.ts`,
+    original: 'if (description.algorithm === "bcrypt") return true;',
+    replacement: 'if (description.algorithm === "bcrypt") return false;',
+    why: "imported bcrypt hashes are never upgraded to scrypt",
+    killers: [`${unit}/shared/password-hash.test.ts`],
+  },
+  {
+    id: "log-rejected-password",
+    file: `${tokenService}/token-service.ts`,
+    original: "reason: rejectionReason(user, account, valid),",
+    replacement: "reason: rejectionReason(user, account, valid),\n        password,",
+    why: "a refused login logs the password typed",
+    killers: [`${unit}/token-service/token-service.test.ts`],
+  },
+  // CORS on every response.
+  {
+    id: "cors-credentials-wildcard",
+    file: `${shared}/cors.ts`,
+    original: 'credentials && origin === "*"',
+    replacement: "false",
+    why: "credentialed CORS for any origin",
+    killers: [`${unit}/shared/cors.test.ts`],
+  },
+  {
+    id: "cors-no-vary",
+    file: `${shared}/cors.ts`,
+    original: '{ Vary: "Origin" }',
+    replacement: "{}",
+    why: "a shared cache serves one origin's CORS answer to another",
+    killers: [`${unit}/shared/cors.test.ts`],
+  },
+  {
+    id: "server-error-without-cors",
+    file: `${tokenService}/handler.ts`,
+    original: '"unexpected error", responseHeaders',
+    replacement: '"unexpected error"',
+    why: "issue 21: a browser cannot read the token service's 500",
+    killers: [`${unit}/token-service/handler.test.ts`],
+  },
+  {
+    id: "server-error-logs-message",
+    file: `${tokenService}/handler.ts`,
+    original: 'log("error", "unexpected_error", { name });',
+    replacement: 'log("error", "unexpected_error", { name, message: String(error) });',
+    why: "an unexpected error's message (which may quote the request) is logged",
+    killers: [`${unit}/token-service/handler.test.ts`],
+  },
+];
+
+/** Files the route-policy rewrite owns; its own mutants come with it. */
+export const unmutatedFiles: readonly string[] = [
+  `${authorizer}/policy.ts`,
+  `${authorizer}/route-authorization.ts`,
+  `${authorizer}/stage-result.ts`,
+];
+
+const occurrences = (text: string, snippet: string): number => text.split(snippet).length - 1;
+
+/** The file's text with the mutant applied; throws when the snippet is not found exactly once. */
+export function applyMutant(text: string, mutant: Mutant): string {
+  const count = occurrences(text, mutant.original);
+  if (count !== 1) {
+    throw new Error(
+      `mutant ${mutant.id} is stale: its snippet occurs ${count} times in ${mutant.file} (exactly 1 needed): ${JSON.stringify(mutant.original)}`,
+    );
+  }
+  return text.replace(mutant.original, () => mutant.replacement);
+}
+
+/** Every reason the list cannot run as written in `root`, one line each; empty when it can. */
+export async function listProblems(root: string, list: readonly Mutant[] = mutants): Promise<string[]> {
+  const problems: string[] = [];
+  const ids = new Set<string>();
+  for (const mutant of list) {
+    if (ids.has(mutant.id)) problems.push(`mutant ${mutant.id} is listed twice`);
+    ids.add(mutant.id);
+    if (unmutatedFiles.includes(mutant.file)) problems.push(`mutant ${mutant.id} mutates ${mutant.file}`);
+    if (mutant.original === mutant.replacement) problems.push(`mutant ${mutant.id} changes nothing`);
+    if (mutant.killers.length === 0) problems.push(`mutant ${mutant.id} names no test file`);
+    for (const killer of mutant.killers) {
+      if (!existsSync(join(root, killer))) problems.push(`mutant ${mutant.id}: no test file ${killer}`);
+    }
+    const text = await readFile(join(root, mutant.file), "utf8").catch(() => undefined);
+    if (text === undefined) {
+      problems.push(`mutant ${mutant.id}: no file ${mutant.file}`);
+      continue;
+    }
+    try {
+      applyMutant(text, mutant);
+    } catch (error) {
+      problems.push(error instanceof Error ? error.message : String(error));
+    }
+  }
+  return problems;
+}
