@@ -81,8 +81,12 @@ locals {
   # https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html
   default_memory_size = { "token-service" = 1024 }
 
+  # What every function module takes (modules/lambda-function's `function`): name, package and
+  # settings, the defaults of which are the root's `lambda` input alone.
   function_settings = {
     for key in local.function_keys : key => {
+      function_name                  = "${var.name}-${key}"
+      package_path                   = local.package_paths[key]
       runtime                        = var.lambda.runtime
       architecture                   = var.lambda.architecture
       memory_size                    = coalesce(try(var.lambda.functions[key].memory_size, null), lookup(local.default_memory_size, key, var.lambda.memory_size))
@@ -107,10 +111,7 @@ module "signing_secret" {
   rotation_automatically_after_days = var.secret.rotation_automatically_after_days
   rotation_schedule_expression      = var.secret.rotation_schedule_expression
 
-  rotation_function = merge(local.function_settings["secret-rotation"], {
-    function_name = "${var.name}-secret-rotation"
-    package_path  = local.package_paths["secret-rotation"]
-  })
+  rotation_function = local.function_settings["secret-rotation"]
 
   tags = var.tags
 }
@@ -169,16 +170,8 @@ module "token_service" {
   source = "./modules/lambda-function"
   count  = local.token_service_enabled ? 1 : 0
 
-  function_name = "${var.name}-token-service"
-  description   = "Issues, refreshes and revokes HS256 tokens for ${var.name}"
-  package_path  = local.package_paths["token-service"]
-
-  runtime                        = local.function_settings["token-service"].runtime
-  architecture                   = local.function_settings["token-service"].architecture
-  memory_size                    = local.function_settings["token-service"].memory_size
-  timeout                        = local.function_settings["token-service"].timeout
-  reserved_concurrent_executions = local.function_settings["token-service"].reserved_concurrent_executions
-  log_retention_in_days          = local.function_settings["token-service"].log_retention_in_days
+  function    = local.function_settings["token-service"]
+  description = "Issues, refreshes and revokes HS256 tokens for ${var.name}"
 
   environment_variables = merge({
     USERS_TABLE_NAME          = local.table_name
@@ -242,16 +235,8 @@ module "sample_api" {
   source = "./modules/lambda-function"
   count  = var.sample_api.create ? 1 : 0
 
-  function_name = "${var.name}-sample-api"
-  description   = "Sample protected endpoint of ${var.name}"
-  package_path  = local.package_paths["sample-api"]
-
-  runtime                        = local.function_settings["sample-api"].runtime
-  architecture                   = local.function_settings["sample-api"].architecture
-  memory_size                    = local.function_settings["sample-api"].memory_size
-  timeout                        = local.function_settings["sample-api"].timeout
-  reserved_concurrent_executions = local.function_settings["sample-api"].reserved_concurrent_executions
-  log_retention_in_days          = local.function_settings["sample-api"].log_retention_in_days
+  function    = local.function_settings["sample-api"]
+  description = "Sample protected endpoint of ${var.name}"
 
   environment_variables = local.cors_environment
 
@@ -381,9 +366,7 @@ locals {
 module "authorizer" {
   source = "./modules/authorizer"
 
-  function_name = "${var.name}-authorizer"
-  package_path  = local.package_paths["authorizer"]
-  lambda        = local.function_settings["authorizer"]
+  function = local.function_settings["authorizer"]
 
   environment_variables = {
     JWT_ISSUERS                 = jsonencode(local.jwt_issuers)
@@ -470,10 +453,7 @@ module "websocket_api" {
     identity_source = var.websocket.identity_source
   }
 
-  function = merge(local.function_settings["websocket-sample"], {
-    function_name = "${var.name}-websocket-sample"
-    package_path  = local.package_paths["websocket-sample"]
-  })
+  function = local.function_settings["websocket-sample"]
 
   connections_table = {
     name        = coalesce(var.websocket.table_name, "${var.name}-ws-connections")

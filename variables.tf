@@ -375,8 +375,8 @@ variable "lambda" {
   }
 
   validation {
-    condition     = alltrue([for name in keys(var.lambda.functions) : contains(["authorizer", "token-service", "sample-api", "secret-rotation", "websocket-sample"], name)])
-    error_message = "lambda.functions keys must be among authorizer, token-service, sample-api, secret-rotation, websocket-sample."
+    condition     = alltrue([for name in keys(var.lambda.functions) : contains(local.function_keys, name)])
+    error_message = "lambda.functions keys must be among ${join(", ", local.function_keys)}."
   }
 
   validation {
@@ -401,8 +401,8 @@ variable "lambda_package_paths" {
   default     = {}
 
   validation {
-    condition     = alltrue([for name in keys(var.lambda_package_paths) : contains(["authorizer", "token-service", "sample-api", "secret-rotation", "websocket-sample"], name)])
-    error_message = "lambda_package_paths keys must be among authorizer, token-service, sample-api, secret-rotation, websocket-sample."
+    condition     = alltrue([for name in keys(var.lambda_package_paths) : contains(local.function_keys, name)])
+    error_message = "lambda_package_paths keys must be among ${join(", ", local.function_keys)}."
   }
 
   validation {

@@ -94,7 +94,7 @@ export const mutants: readonly Mutant[] = [
   },
   {
     id: "iat-in-future",
-    file: `${authorizer}/claims.ts`,
+    file: `${authorizer}/principal.ts`,
     original: "payload.iat > nowSeconds + toleranceSeconds",
     replacement: "payload.iat > nowSeconds + toleranceSeconds + 3600",
     why: "a token issued an hour ahead (a skewed or hostile issuer) is accepted",
@@ -226,19 +226,19 @@ export const mutants: readonly Mutant[] = [
   // JWKS: refetch cooldown and backoff.
   {
     id: "jwks-no-cooldown",
-    file: `${authorizer}/remote-key-set.ts`,
-    original: "!this.#freshFor(this.#cooldownMs)",
+    file: `${authorizer}/jwks-key-source.ts`,
+    original: "!this.#freshFor(keys, this.#cooldownMs)",
     replacement: "true",
     why: "every unknown kid refetches the JWKS: a flood of made-up kids floods the issuer",
-    killers: [`${unit}/authorizer/remote-key-set.test.ts`],
+    killers: [`${unit}/authorizer/jwks-key-source.test.ts`],
   },
   {
     id: "jwks-no-backoff",
-    file: `${authorizer}/jwks.ts`,
-    original: "this.#now() - this.#failedAt < this.#retryAfterFailureMs",
+    file: `${shared}/stale-if-error.ts`,
+    original: "now() - failedAt < durationMs",
     replacement: "false",
-    why: "during an issuer outage every request waits out a fetch timeout",
-    killers: [`${unit}/authorizer/jwks.test.ts`],
+    why: "during an outage of the issuer (or Secrets Manager) every request waits out a fetch timeout",
+    killers: [`${unit}/authorizer/jwks-key-source.test.ts`, `${unit}/shared/stale-if-error.test.ts`],
   },
   // Signing secret: key length and rotation (kid → version).
   {

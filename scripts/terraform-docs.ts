@@ -1,15 +1,16 @@
 /**
- * Writes the README's requirements, inputs and outputs tables from the module's own HCL (the part
+ * Writes each module's README requirements, inputs and outputs tables from its own HCL (the part
  * of terraform-docs this project needs; terraform-docs itself cannot be installed here), between
- * the `<!-- BEGIN_TF_DOCS -->` / `<!-- END_TF_DOCS -->` markers. `--check` changes nothing and
- * fails when the README is stale, for CI.
+ * the `<!-- BEGIN_TF_DOCS -->` / `<!-- END_TF_DOCS -->` markers: the root's README.md and that of
+ * every submodule under modules/, or one module with `--module`. `--check` changes nothing and
+ * fails when a README is stale, for CI.
  *
  * The HCL is read with @cdktf/hcl2json (Terraform's own parser compiled to WebAssembly), so no
  * `terraform init` and no provider are needed; type constraints are shown as written.
  *
- * Usage: tsx scripts/terraform-docs.ts [--check] [--module DIR] [--readme FILE]
+ * Usage: tsx scripts/terraform-docs.ts [--check] [--module DIR [--readme FILE]]
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
@@ -144,35 +145,54 @@ export function injectDocs(readme: string, generated: string): string {
   return readme.slice(0, start) + section + readme.slice(stop + end.length);
 }
 
+/** The root module and every submodule under modules/, each documented in its own README.md. */
+export async function allModules(): Promise<string[]> {
+  const entries = await readdir(join(repoRoot, "modules"), { withFileTypes: true });
+  const submodules = entries.filter((entry) => entry.isDirectory()).map((entry) => join("modules", entry.name));
+  return [".", ...submodules.sort()];
+}
+
+/** Writes, or with `check` only compares, one module's README; resolves whether it was up to date. */
+async function document(moduleDir: string, readmePath: string, check: boolean): Promise<boolean> {
+  const readme = await readFile(readmePath, "utf8");
+  const updated = injectDocs(readme, renderDocs(await readModuleDocs(moduleDir)));
+  const shown = relative(repoRoot, readmePath);
+  if (check) {
+    if (updated !== readme) {
+      console.error(`${shown} is stale: run \`npx tsx scripts/terraform-docs.ts\` and commit the result.`);
+    } else {
+      console.log(`${shown}: inputs and outputs are up to date.`);
+    }
+    return updated === readme;
+  }
+  if (updated !== readme) await writeFile(readmePath, updated);
+  console.log(`${shown}: ${updated === readme ? "already up to date" : "updated"}.`);
+  return true;
+}
+
 async function main(): Promise<void> {
+  const usage = "Usage: tsx scripts/terraform-docs.ts [--check] [--module DIR [--readme FILE]]";
   const { values } = parseArgs({
     options: {
       check: { type: "boolean", default: false },
-      module: { type: "string", default: "." },
+      module: { type: "string" },
       readme: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
   if (values.help) {
-    console.log("Usage: tsx scripts/terraform-docs.ts [--check] [--module DIR] [--readme FILE]");
+    console.log(usage);
     return;
   }
-  const moduleDir = join(repoRoot, values.module);
-  const readmePath = values.readme === undefined ? join(moduleDir, "README.md") : join(repoRoot, values.readme);
-  const readme = await readFile(readmePath, "utf8");
-  const updated = injectDocs(readme, renderDocs(await readModuleDocs(moduleDir)));
-  const shown = relative(repoRoot, readmePath);
-  if (values.check) {
-    if (updated !== readme) {
-      console.error(`${shown} is stale: run \`npx tsx scripts/terraform-docs.ts\` and commit the result.`);
-      process.exitCode = 1;
-    } else {
-      console.log(`${shown}: inputs and outputs are up to date.`);
-    }
-    return;
+  if (values.readme !== undefined && values.module === undefined) throw new Error(`--readme needs --module. ${usage}`);
+  const modules = values.module === undefined ? await allModules() : [values.module];
+  let fresh = true;
+  for (const module of modules) {
+    const moduleDir = join(repoRoot, module);
+    const readmePath = values.readme === undefined ? join(moduleDir, "README.md") : join(repoRoot, values.readme);
+    fresh = (await document(moduleDir, readmePath, values.check)) && fresh;
   }
-  if (updated !== readme) await writeFile(readmePath, updated);
-  console.log(`${shown}: ${updated === readme ? "already up to date" : "updated"}.`);
+  if (!fresh) process.exitCode = 1;
 }
 
 if (process.argv[1] !== undefined && import.meta.filename === process.argv[1]) await main();

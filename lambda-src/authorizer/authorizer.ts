@@ -6,17 +6,18 @@
  * A token that verifies but may not call the route gets a policy whose Deny API Gateway answers with 403.
  */
 import { JwtApiError } from "../shared/errors.ts";
-import type { Principal } from "./claims.ts";
+import type { LineWriter, LogLevel } from "../shared/log.ts";
 import type { AuthorizerConfig } from "./config.ts";
-import { buildContext } from "./context.ts";
+import { buildContext } from "./result-context.ts";
 import { tokenKey, type DecisionCache } from "./decision-cache.ts";
 import { TokenRejectedError } from "./errors.ts";
-import type { IssuerRegistry, RoutedToken } from "./issuers.ts";
-import { decisionLine, type LineWriter, type LogLevel } from "./log.ts";
+import type { IssuerRegistry, SelectedToken } from "./issuers.ts";
+import { decisionLine } from "./decision-line.ts";
 import type { AuthorizerResult } from "./policy.ts";
 import { grantRoutes, isRouteAllowed, routePolicy, type RoutePolicy } from "./route-authorization.ts";
 import { StageResult } from "./stage-result.ts";
 import { extractRequest, type EventType } from "./token-extraction.ts";
+import type { Principal } from "./types.ts";
 
 /** What a verified token earns, independent of the route asked about, so one entry serves every route. */
 export interface VerifiedDecision {
@@ -54,8 +55,8 @@ export function createAuthorizer(dependencies: AuthorizerDependencies): Authoriz
   const { config, issuers, cache, write } = dependencies;
   const elapsed = dependencies.elapsed ?? (() => performance.now());
 
-  const decide = async (routed: RoutedToken, key: string): Promise<VerifiedDecision> => {
-    const principal = await issuers.authenticate(routed);
+  const decide = async (selected: SelectedToken, key: string): Promise<VerifiedDecision> => {
+    const principal = await issuers.authenticate(selected);
     const policy = routePolicy(grantRoutes(config.routes, principal, config.unlistedRoutes));
     const context = buildContext(principal, config.contextClaims);
     const result = new StageResult(principal.sub, policy, context);
@@ -76,9 +77,9 @@ export function createAuthorizer(dependencies: AuthorizerDependencies): Authoriz
       const key = tokenKey(request.token);
       let decision = cache.get(key);
       if (decision === undefined) {
-        const routed = issuers.route(request.token);
-        issuer = routed.issuer;
-        decision = await decide(routed, key);
+        const selected = issuers.select(request.token);
+        issuer = selected.issuer;
+        decision = await decide(selected, key);
       } else cacheHit = true;
       issuer = decision.principal.issuer;
       const result = decision.result.for(request.methodArn.stagePrefix);
@@ -88,7 +89,7 @@ export function createAuthorizer(dependencies: AuthorizerDependencies): Authoriz
       const record = allowed
         ? ({ decision: "allow", reason: "ALLOWED" } as const)
         : ({ decision: "deny", reason: "ROUTE_FORBIDDEN" } as const);
-      write(decisionLine({ ...record, eventType, issuer, sub, latencyMs, cacheHit }, "info"));
+      write(decisionLine({ ...record, eventType, issuer, sub, latencyMs, cacheHit }, "info"), "info");
       return result;
     } catch (error) {
       const { level, reason, detail } = describeFailure(error);
@@ -98,6 +99,7 @@ export function createAuthorizer(dependencies: AuthorizerDependencies): Authoriz
           { decision: "unauthorized", reason, eventType, issuer, sub: undefined, latencyMs, cacheHit, detail },
           level,
         ),
+        level,
       );
       throw unauthorized();
     }

@@ -4,13 +4,16 @@
  * reported in exactly one log line, and every request is then refused with a 401.
  */
 import { ConfigurationError } from "../shared/errors.ts";
+import { createLogger, stdoutWriter, type LineWriter } from "../shared/log.ts";
 import { SigningSecret, secretsManagerReader } from "../shared/signing-secret.ts";
 import { createAuthorizer, unauthorized, type AuthorizerHandler, type VerifiedDecision } from "./authorizer.ts";
 import { parseConfig, type AuthorizerConfig } from "./config.ts";
 import { DecisionCache } from "./decision-cache.ts";
 import { IssuerRegistry } from "./issuers.ts";
-import { JwksKeySource } from "./jwks.ts";
-import { decisionLine, startupFailureLine, stdoutWriter, type LineWriter } from "./log.ts";
+import { JwksKeySource } from "./jwks-key-source.ts";
+import { contextReserveBytes, largestPolicyBytes, maxResultBytes } from "./policy.ts";
+import type { RouteRule } from "./types.ts";
+import { decisionLine } from "./decision-line.ts";
 
 export interface BootstrapOptions {
   readonly write?: LineWriter;
@@ -18,7 +21,18 @@ export interface BootstrapOptions {
   readonly now?: () => number;
 }
 
+/** Routes whose policy could not fit API Gateway's result quota are refused at cold start, not on some later request. */
+function checkPolicyFits(routes: readonly RouteRule[]): void {
+  const bytes = largestPolicyBytes(routes);
+  const room = maxResultBytes - contextReserveBytes;
+  if (bytes <= room) return;
+  throw new ConfigurationError(
+    `invalid authorizer configuration: JWT_ROUTES: ${routes.length} routes make a policy of up to ${bytes} bytes, over the ${room} that API Gateway's ${maxResultBytes}-byte authorizer result leaves for it; use wildcards to merge routes`,
+  );
+}
+
 function build(config: AuthorizerConfig, write: LineWriter, now: () => number): AuthorizerHandler {
+  checkPolicyFits(config.routes);
   const issuers = new IssuerRegistry(config.issuers, {
     clockToleranceSeconds: config.clockToleranceSeconds,
     now,
@@ -48,7 +62,7 @@ export function bootstrap(
     const reason = error instanceof ConfigurationError ? error.code : "INTERNAL_ERROR";
     const message =
       error instanceof ConfigurationError ? error.message : error instanceof Error ? error.name : typeof error;
-    write(startupFailureLine(reason, message));
+    createLogger(write)("error", "authorizer.startup_failed", { code: reason, message });
     const record = {
       decision: "unauthorized",
       reason,
@@ -58,7 +72,7 @@ export function bootstrap(
       cacheHit: false,
     } as const;
     return () => {
-      write(decisionLine({ ...record, latencyMs: 0 }, "error"));
+      write(decisionLine({ ...record, latencyMs: 0 }, "error"), "error");
       return Promise.reject(unauthorized());
     };
   }

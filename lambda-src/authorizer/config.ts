@@ -4,61 +4,9 @@
  * line an invalid configuration produces says what to fix.
  */
 import * as z from "zod/mini";
-import { ConfigurationError } from "../shared/errors.ts";
-import { contextReserveBytes, largestPolicyBytes, maxResultBytes } from "./policy.ts";
-import { parseRoute, type RouteRule, type UnlistedRoutes } from "./route-authorization.ts";
-
-/** RFC 7518 §3.1 and RFC 8037: the asymmetric algorithms a JWKS issuer may be pinned to. */
-export const asymmetricAlgorithms = [
-  "RS256",
-  "RS384",
-  "RS512",
-  "PS256",
-  "PS384",
-  "PS512",
-  "ES256",
-  "ES384",
-  "ES512",
-  "EdDSA",
-  "Ed25519",
-] as const;
-export type AsymmetricAlgorithm = (typeof asymmetricAlgorithms)[number];
-
-interface IssuerCommon {
-  /** Every `iss` value that routes a token to this issuer. */
-  readonly issuers: readonly string[];
-  readonly requiredClaims: readonly string[];
-  readonly typ: string | undefined;
-}
-
-export interface Hs256IssuerConfig extends IssuerCommon {
-  readonly type: "hs256";
-  readonly audiences: readonly string[];
-  readonly secretArn: string;
-}
-
-export interface CognitoIssuerConfig extends IssuerCommon {
-  readonly type: "cognito";
-  readonly jwksUri: string;
-  readonly clientIds: readonly string[];
-  readonly tokenUse: "access" | "id";
-}
-
-export interface OidcIssuerConfig extends IssuerCommon {
-  readonly type: "oidc";
-  readonly jwksUri: string;
-  readonly audiences: readonly string[];
-  readonly algorithms: readonly AsymmetricAlgorithm[];
-}
-
-export interface GoogleIssuerConfig extends IssuerCommon {
-  readonly type: "google";
-  readonly jwksUri: string;
-  readonly clientIds: readonly string[];
-  readonly hostedDomain: string | undefined;
-}
-
-export type IssuerConfig = Hs256IssuerConfig | CognitoIssuerConfig | OidcIssuerConfig | GoogleIssuerConfig;
+import { envInteger, envJson, parseEnvironment, withoutBlanks } from "../shared/environment.ts";
+import { parseRoute } from "./route-authorization.ts";
+import { asymmetricAlgorithms, type IssuerConfig, type RouteRule, type UnlistedRoutes } from "./types.ts";
 
 export interface TokenSource {
   readonly kind: "header" | "query";
@@ -138,63 +86,23 @@ const tokenSourceSchema = z
   .string()
   .check(z.regex(/^(header|query):[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/, 'must be "header:<name>" or "query:<name>"'));
 
-type Problems = string[];
-
-function parseJson(variable: string, raw: string | undefined, fallback: unknown, problems: Problems): unknown {
-  if (raw === undefined || raw.trim() === "") return fallback;
-  try {
-    return JSON.parse(raw);
-  } catch {
-    problems.push(`${variable}: not valid JSON`);
-    return undefined;
-  }
-}
-
-function validate<T>(variable: string, schema: z.ZodMiniType<T>, value: unknown, problems: Problems): T | undefined {
-  if (value === undefined) return undefined;
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  for (const issue of result.error.issues) {
-    const path = issue.path.map((part) => (typeof part === "number" ? `[${part}]` : `.${String(part)}`)).join("");
-    problems.push(`${variable}${path}: ${issue.message}`);
-  }
-  return undefined;
-}
-
-function integer(
-  env: Readonly<Record<string, string | undefined>>,
-  variable: string,
-  min: number,
-  max: number,
-  fallback: number,
-  problems: Problems,
-): number {
-  const raw = env[variable]?.trim();
-  if (raw === undefined || raw === "") return fallback;
-  const value = /^\d{1,10}$/.test(raw) ? Number(raw) : Number.NaN;
-  if (value >= min && value <= max) return value;
-  problems.push(`${variable}: must be an integer ${min}..${max}`);
-  return fallback;
-}
-
 const loopbackHosts = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 /** Keys must come over TLS; plain HTTP is allowed only to a loopback host, for local IdPs. */
-function checkKeyUrl(where: string, value: string, problems: Problems): void {
+function keyUrlProblem(value: string): string | undefined {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    problems.push(`${where}: not a URL`);
-    return;
+    return "not a URL";
   }
-  if (url.protocol === "https:" || (url.protocol === "http:" && loopbackHosts.has(url.hostname))) return;
-  problems.push(`${where}: must be an https URL (http only to 127.0.0.1 or localhost)`);
+  if (url.protocol === "https:" || (url.protocol === "http:" && loopbackHosts.has(url.hostname))) return undefined;
+  return "must be an https URL (http only to 127.0.0.1 or localhost)";
 }
 
 type IssuerInput = z.infer<typeof issuerSchema>;
 
-function toIssuerConfig(input: IssuerInput, where: string, problems: Problems): IssuerConfig {
+function toIssuerConfig(input: IssuerInput): IssuerConfig {
   const requiredClaims = input.required_claims ?? [];
   const typ = input.typ;
   switch (input.type) {
@@ -210,12 +118,10 @@ function toIssuerConfig(input: IssuerInput, where: string, problems: Problems): 
     case "cognito": {
       const region = input.region ?? input.user_pool_id.slice(0, input.user_pool_id.indexOf("_"));
       const issuer = input.issuer ?? `https://cognito-idp.${region}.amazonaws.com/${input.user_pool_id}`;
-      const jwksUri = input.jwks_uri ?? `${issuer}/.well-known/jwks.json`;
-      checkKeyUrl(`${where}.jwks_uri`, jwksUri, problems);
       return {
         type: "cognito",
         issuers: [issuer],
-        jwksUri,
+        jwksUri: input.jwks_uri ?? `${issuer}/.well-known/jwks.json`,
         clientIds: input.client_ids,
         tokenUse: input.token_use ?? "access",
         requiredClaims,
@@ -223,7 +129,6 @@ function toIssuerConfig(input: IssuerInput, where: string, problems: Problems): 
       };
     }
     case "oidc":
-      checkKeyUrl(`${where}.jwks_uri`, input.jwks_uri, problems);
       return {
         type: "oidc",
         issuers: [input.issuer],
@@ -233,107 +138,113 @@ function toIssuerConfig(input: IssuerInput, where: string, problems: Problems): 
         requiredClaims,
         typ,
       };
-    case "google": {
-      const jwksUri = input.jwks_uri ?? googleJwksUri;
-      checkKeyUrl(`${where}.jwks_uri`, jwksUri, problems);
+    case "google":
       return {
         type: "google",
         issuers: googleIssuers,
-        jwksUri,
+        jwksUri: input.jwks_uri ?? googleJwksUri,
         clientIds: input.client_ids,
         hostedDomain: input.hosted_domain,
         requiredClaims,
         typ,
       };
+  }
+}
+
+const issuersSchema = z.pipe(
+  z.array(issuerSchema).check(z.minLength(1, "must list at least one issuer")),
+  z.transform((inputs: IssuerInput[], context) => {
+    const issuers = inputs.map(toIssuerConfig);
+    for (const [index, issuer] of issuers.entries()) {
+      const problem = issuer.type === "hs256" ? undefined : keyUrlProblem(issuer.jwksUri);
+      if (problem !== undefined) {
+        context.issues.push({ code: "custom", message: problem, input: inputs, path: [index, "jwks_uri"] });
+      }
     }
-  }
-}
+    const seen = new Set<string>();
+    for (const iss of issuers.flatMap((issuer) => issuer.issuers)) {
+      // A token's issuer is selected by `iss`: two issuers answering to one value would make it ambiguous.
+      if (seen.has(iss)) {
+        context.issues.push({ code: "custom", message: `more than one issuer answers to iss "${iss}"`, input: inputs });
+      }
+      seen.add(iss);
+    }
+    return issuers;
+  }),
+);
 
-function parseIssuers(raw: string | undefined, problems: Problems): IssuerConfig[] {
-  if (raw === undefined || raw.trim() === "") {
-    problems.push("JWT_ISSUERS: required (a JSON array of issuer objects)");
-    return [];
-  }
-  const schema = z.array(issuerSchema).check(z.minLength(1, "must list at least one issuer"));
-  const inputs = validate("JWT_ISSUERS", schema, parseJson("JWT_ISSUERS", raw, undefined, problems), problems) ?? [];
-  const issuers = inputs.map((input, index) => toIssuerConfig(input, `JWT_ISSUERS[${index}]`, problems));
-  const seen = new Set<string>();
-  for (const iss of issuers.flatMap((issuer) => issuer.issuers)) {
-    // Tokens are routed by `iss`: two issuers answering to one value would make the route ambiguous.
-    if (seen.has(iss)) problems.push(`JWT_ISSUERS: more than one issuer answers to iss "${iss}"`);
-    seen.add(iss);
-  }
-  return issuers;
-}
+const routesSchema = z.pipe(
+  z.array(routeSchema),
+  z.transform((inputs: z.infer<typeof routeSchema>[], context) => {
+    const rules: RouteRule[] = [];
+    for (const [index, input] of inputs.entries()) {
+      const parsed = parseRoute(input.route);
+      if (!parsed.ok) {
+        context.issues.push({ code: "custom", message: parsed.problem, input: inputs, path: [index, "route"] });
+      } else {
+        rules.push({
+          route: input.route,
+          resource: parsed.resource,
+          scopes: input.scopes ?? [],
+          groups: input.groups ?? [],
+        });
+      }
+    }
+    return rules;
+  }),
+);
 
-function parseRoutes(raw: string | undefined, problems: Problems): RouteRule[] {
-  const value = parseJson("JWT_ROUTES", raw, [], problems);
-  const inputs = validate("JWT_ROUTES", z.array(routeSchema), value, problems) ?? [];
-  const rules: RouteRule[] = [];
-  for (const [index, input] of inputs.entries()) {
-    const parsed = parseRoute(input.route);
-    if (!parsed.ok) problems.push(`JWT_ROUTES[${index}].route: ${parsed.problem}`);
-    else
-      rules.push({
-        route: input.route,
-        resource: parsed.resource,
-        scopes: input.scopes ?? [],
-        groups: input.groups ?? [],
+const contextClaimsSchema = textList.check(
+  z.superRefine((claims, context) => {
+    for (const claim of claims.filter((name) => reservedContextKeys.includes(name))) {
+      context.addIssue({
+        code: "custom",
+        message: `"${claim}" is always in the context; do not list it`,
+        input: claims,
       });
-  }
-  const bytes = largestPolicyBytes(rules);
-  if (bytes > maxResultBytes - contextReserveBytes) {
-    problems.push(
-      `JWT_ROUTES: ${rules.length} routes make a policy of up to ${bytes} bytes, over the ${maxResultBytes - contextReserveBytes} that API Gateway's ${maxResultBytes}-byte authorizer result leaves for it; use wildcards to merge routes`,
-    );
-  }
-  return rules;
-}
+    }
+  }),
+);
 
-function parseContextClaims(raw: string | undefined, problems: Problems): string[] {
-  const value = parseJson("JWT_CONTEXT_CLAIMS", raw, [], problems);
-  const claims = validate("JWT_CONTEXT_CLAIMS", textList, value, problems) ?? [];
-  for (const claim of claims.filter((name) => reservedContextKeys.includes(name))) {
-    problems.push(`JWT_CONTEXT_CLAIMS: "${claim}" is always in the context; do not list it`);
-  }
-  return claims;
-}
+const tokenSourcesSchema = z.pipe(
+  z.array(tokenSourceSchema).check(z.minLength(1, "must list at least one source")),
+  z.transform((sources: string[]) =>
+    sources.map((source): TokenSource => {
+      const separator = source.indexOf(":");
+      const kind = source.slice(0, separator) === "header" ? "header" : "query";
+      // Header names are case-insensitive (RFC 9110 §5.1); query parameter names are not.
+      const name = source.slice(separator + 1);
+      return { kind, name: kind === "header" ? name.toLowerCase() : name };
+    }),
+  ),
+);
 
-function parseTokenSources(raw: string | undefined, problems: Problems): TokenSource[] {
-  const value = parseJson("JWT_TOKEN_SOURCES", raw, ["header:authorization", "query:token"], problems);
-  const schema = z.array(tokenSourceSchema).check(z.minLength(1, "must list at least one source"));
-  const sources = validate("JWT_TOKEN_SOURCES", schema, value, problems) ?? [];
-  return sources.map((source) => {
-    const separator = source.indexOf(":");
-    const kind = source.slice(0, separator) === "header" ? "header" : "query";
-    // Header names are case-insensitive (RFC 9110 §5.1); query parameter names are not.
-    const name = source.slice(separator + 1);
-    return { kind, name: kind === "header" ? name.toLowerCase() : name };
-  });
-}
-
-function parseUnlistedRoutes(raw: string | undefined, problems: Problems): UnlistedRoutes {
-  const value = raw?.trim() ?? "";
-  if (value === "" || value === "allow") return "allow";
-  if (value === "deny") return "deny";
-  problems.push('JWT_UNLISTED_ROUTES: must be "allow" or "deny"');
-  return "deny";
-}
+/** Blank variables count as unset; in this order the problems are listed. */
+const environment = z.object({
+  JWT_ISSUERS: envJson(issuersSchema, { required: "required (a JSON array of issuer objects)" }),
+  JWT_ROUTES: envJson(routesSchema, { fallback: [] }),
+  JWT_UNLISTED_ROUTES: z._default(z.enum(["allow", "deny"], 'must be "allow" or "deny"'), "allow"),
+  JWT_CLOCK_TOLERANCE_SECONDS: envInteger(0, 300, 30),
+  JWT_MAX_TOKEN_LENGTH: envInteger(256, 65_536, 8192),
+  JWT_CONTEXT_CLAIMS: envJson(contextClaimsSchema, { fallback: [] }),
+  JWT_TOKEN_SOURCES: envJson(tokenSourcesSchema, { fallback: ["header:authorization", "query:token"] }),
+  JWT_DECISION_CACHE_SIZE: envInteger(0, 100_000, 1000),
+  JWKS_TIMEOUT_MS: envInteger(100, 10_000, 1500),
+  JWKS_COOLDOWN_MS: envInteger(1000, 3_600_000, 30_000),
+});
 
 export function parseConfig(env: Readonly<Record<string, string | undefined>>): AuthorizerConfig {
-  const problems: Problems = [];
-  const config: AuthorizerConfig = {
-    issuers: parseIssuers(env.JWT_ISSUERS, problems),
-    routes: parseRoutes(env.JWT_ROUTES, problems),
-    unlistedRoutes: parseUnlistedRoutes(env.JWT_UNLISTED_ROUTES, problems),
-    clockToleranceSeconds: integer(env, "JWT_CLOCK_TOLERANCE_SECONDS", 0, 300, 30, problems),
-    maxTokenLength: integer(env, "JWT_MAX_TOKEN_LENGTH", 256, 65_536, 8192, problems),
-    contextClaims: parseContextClaims(env.JWT_CONTEXT_CLAIMS, problems),
-    tokenSources: parseTokenSources(env.JWT_TOKEN_SOURCES, problems),
-    decisionCacheSize: integer(env, "JWT_DECISION_CACHE_SIZE", 0, 100_000, 1000, problems),
-    jwksTimeoutMs: integer(env, "JWKS_TIMEOUT_MS", 100, 10_000, 1500, problems),
-    jwksCooldownMs: integer(env, "JWKS_COOLDOWN_MS", 1000, 3_600_000, 30_000, problems),
+  const variables = parseEnvironment(environment, withoutBlanks(env), "authorizer");
+  return {
+    issuers: variables.JWT_ISSUERS,
+    routes: variables.JWT_ROUTES,
+    unlistedRoutes: variables.JWT_UNLISTED_ROUTES,
+    clockToleranceSeconds: variables.JWT_CLOCK_TOLERANCE_SECONDS,
+    maxTokenLength: variables.JWT_MAX_TOKEN_LENGTH,
+    contextClaims: variables.JWT_CONTEXT_CLAIMS,
+    tokenSources: variables.JWT_TOKEN_SOURCES,
+    decisionCacheSize: variables.JWT_DECISION_CACHE_SIZE,
+    jwksTimeoutMs: variables.JWKS_TIMEOUT_MS,
+    jwksCooldownMs: variables.JWKS_COOLDOWN_MS,
   };
-  if (problems.length > 0) throw new ConfigurationError(`invalid authorizer configuration: ${problems.join("; ")}`);
-  return config;
 }

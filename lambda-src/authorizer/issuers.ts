@@ -1,15 +1,16 @@
 /**
- * Routes a token to the one issuer named by its unverified `iss`, then lets that issuer's own
+ * Selects for a token the one issuer named by its unverified `iss`, then lets that issuer's own
  * verifier check everything, `iss` included. An unknown `iss` is refused before any key is looked
  * up, and so is an `alg` the issuer is not pinned to, so neither can trigger a key fetch.
  */
-import { principalFrom, type Principal } from "./claims.ts";
-import type { IssuerConfig } from "./config.ts";
+import { principalFrom } from "./principal.ts";
 import { TokenRejectedError } from "./errors.ts";
+import type { IssuerConfig, Principal } from "./types.ts";
 import { inspectToken } from "./unverified-token.ts";
 import { createVerifier, type IssuerVerifier, type VerifierDependencies } from "./verifiers.ts";
 
-export interface RoutedToken {
+/** A token and the issuer selected for it, not yet verified. */
+export interface SelectedToken {
   readonly token: string;
   /** A configured `iss` value, safe to log. */
   readonly issuer: string;
@@ -27,7 +28,7 @@ export class IssuerRegistry {
     }
   }
 
-  route(token: string): RoutedToken {
+  select(token: string): SelectedToken {
     const { header, issuer, kid } = inspectToken(token);
     const verifier = this.#byIss.get(issuer);
     if (verifier === undefined) {
@@ -39,7 +40,7 @@ export class IssuerRegistry {
     return { token, issuer, kid, verifier };
   }
 
-  async authenticate(routed: RoutedToken): Promise<Principal> {
-    return principalFrom(routed.verifier.config.type, await routed.verifier.verify(routed.token, routed.kid));
+  async authenticate(selected: SelectedToken): Promise<Principal> {
+    return principalFrom(selected.verifier.config.type, await selected.verifier.verify(selected.token, selected.kid));
   }
 }

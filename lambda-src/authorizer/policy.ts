@@ -5,9 +5,9 @@
  * call, Deny for listed routes it may not (an explicit Deny wins over any Allow).
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html
  */
-import type { AuthorizerContext } from "./context.ts";
 import { ResultTooLargeError } from "./errors.ts";
-import { routePolicy, type RoutePolicy, type RouteRule } from "./route-authorization.ts";
+import { routePolicy, type RoutePolicy } from "./route-authorization.ts";
+import type { AuthorizerContext, RouteRule } from "./types.ts";
 
 export interface PolicyStatement {
   readonly Action: "execute-api:Invoke";

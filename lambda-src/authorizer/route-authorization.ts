@@ -19,17 +19,7 @@
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-control-access-using-iam-policies-to-invoke-api.html
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
  */
-
-export type UnlistedRoutes = "allow" | "deny";
-
-export interface RouteRule {
-  /** The route as configured, for messages. */
-  readonly route: string;
-  /** The execute-api resource below `{apiId}/{stage}/`: `VERB/path` or a WebSocket route key. */
-  readonly resource: string;
-  readonly scopes: readonly string[];
-  readonly groups: readonly string[];
-}
+import type { RouteRule, UnlistedRoutes } from "./types.ts";
 
 export interface Entitlements {
   readonly scopes: readonly string[];

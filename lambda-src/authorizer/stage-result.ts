@@ -4,7 +4,7 @@
  * returned as is for every later request of the same token on the same stage. It is frozen, because
  * every one of those requests gets the same object.
  */
-import type { AuthorizerContext } from "./context.ts";
+import type { AuthorizerContext } from "./types.ts";
 import { buildPolicy, buildResult, type AuthorizerResult } from "./policy.ts";
 import type { RoutePolicy } from "./route-authorization.ts";
 

@@ -14,8 +14,8 @@ import type {
   Hs256IssuerConfig,
   IssuerConfig,
   OidcIssuerConfig,
-} from "./config.ts";
-import { checkIssuedAt } from "./claims.ts";
+} from "./types.ts";
+import { checkIssuedAt } from "./principal.ts";
 import { TokenRejectedError } from "./errors.ts";
 
 export interface IssuerVerifier {

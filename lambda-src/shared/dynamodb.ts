@@ -6,6 +6,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DependencyError } from "./errors.ts";
+import { sdkClientTimeouts } from "./sdk-timeouts.ts";
 
 export interface DocumentClientOptions {
   readonly region?: string;
@@ -21,13 +22,7 @@ export function createDocumentClient(options: DocumentClientOptions = {}): Dynam
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
-    maxAttempts: 2,
-    requestHandler: {
-      connectionTimeout: 1_000,
-      requestTimeout: options.requestTimeoutMs ?? 2_000,
-      // Without it the Smithy handler only logs a warning when the timeout passes and keeps waiting.
-      throwOnRequestTimeout: true,
-    },
+    ...sdkClientTimeouts(options.requestTimeoutMs ?? 2_000),
   });
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }

@@ -14,6 +14,8 @@ import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { CryptoKey } from "jose";
 import { commonJsExports } from "./commonjs-interop.ts";
 import { ConfigurationError, DependencyError, SigningKeyUnavailableError } from "./errors.ts";
+import { sdkClientTimeouts } from "./sdk-timeouts.ts";
+import { fixedBackoff, StaleIfError } from "./stale-if-error.ts";
 
 export const minimumKeyBytes = 32;
 
@@ -94,26 +96,28 @@ export async function importHmacKey(bytes: Uint8Array): Promise<CryptoKey> {
   ]);
 }
 
-/** A few seconds, as for a JWKS: sheds load during an outage, and recovery needs no restart. */
-const maxRetryAfterFailureMs = 5_000;
-
 export class SigningSecret {
   readonly #read: SecretVersionReader;
   readonly #refreshAfterMs: number;
-  readonly #retryAfterFailureMs: number;
   readonly #unknownKidCooldownMs: number;
   readonly #now: () => number;
-  #snapshot: Snapshot | undefined;
-  #inflight: Promise<Snapshot> | undefined;
+  readonly #snapshots: StaleIfError<Snapshot>;
   #lastUnknownKidRefresh = Number.NEGATIVE_INFINITY;
-  #failedAt = Number.NEGATIVE_INFINITY;
 
   constructor(read: SecretVersionReader, options: SigningSecretOptions = {}) {
     this.#read = read;
     this.#refreshAfterMs = options.refreshAfterMs ?? 5 * 60_000;
-    this.#retryAfterFailureMs = Math.min(this.#refreshAfterMs, maxRetryAfterFailureMs);
     this.#unknownKidCooldownMs = options.unknownKidCooldownMs ?? 30_000;
     this.#now = options.now ?? Date.now;
+    this.#snapshots = new StaleIfError(() => this.#fetch(), {
+      // An outage must not make every request wait out the SDK's timeouts and retries, nor keep
+      // calling a service that may be throttling.
+      backoff: fixedBackoff(this.#refreshAfterMs, this.#now),
+      // A secret with no usable value yet is an answer, not an outage: it is asked again at once.
+      isAnswer: (error) => error instanceof SigningKeyUnavailableError,
+      unavailable: (cause) =>
+        cause ?? new DependencyError("Secrets Manager is not read again for a few seconds after a failed read"),
+    });
   }
 
   /** The AWSCURRENT key, for signing. */
@@ -137,7 +141,7 @@ export class SigningSecret {
       // A rotation may have finished since the last fetch (and a failed AWSPREVIOUS read is retried
       // with the new snapshot): look once, then wait out the cooldown.
       this.#lastUnknownKidRefresh = now;
-      snapshot = await this.#load();
+      snapshot = await this.#snapshots.fetch();
       match = await this.#findVersion(snapshot, kid);
     }
     return match === undefined ? [] : [match];
@@ -159,32 +163,9 @@ export class SigningSecret {
   }
 
   async #fresh(): Promise<Snapshot> {
-    const snapshot = this.#snapshot;
-    const now = this.#now();
-    if (snapshot !== undefined && now - snapshot.fetchedAt < this.#refreshAfterMs) return snapshot;
-    // Right after a failed read, no other: an outage must not make every request wait out the SDK's
-    // timeouts and retries, nor keep calling a service that may be throttling.
-    if (now - this.#failedAt < this.#retryAfterFailureMs) {
-      if (snapshot !== undefined) return snapshot;
-      throw new DependencyError("Secrets Manager is not read again for a few seconds after a failed read");
-    }
-    try {
-      return await this.#load();
-    } catch (error) {
-      // A secret with no usable value yet is an answer, not an outage: it is asked again at once.
-      if (error instanceof SigningKeyUnavailableError) throw error;
-      this.#failedAt = this.#now();
-      // A stale key beats no key: keep deciding while Secrets Manager is unreachable.
-      if (snapshot !== undefined) return snapshot;
-      throw error;
-    }
-  }
-
-  #load(): Promise<Snapshot> {
-    this.#inflight ??= this.#fetch().finally(() => {
-      this.#inflight = undefined;
-    });
-    return this.#inflight;
+    const snapshot = this.#snapshots.last;
+    if (snapshot !== undefined && this.#now() - snapshot.fetchedAt < this.#refreshAfterMs) return snapshot;
+    return this.#snapshots.refresh();
   }
 
   async #fetch(): Promise<Snapshot> {
@@ -194,9 +175,7 @@ export class SigningSecret {
         "the signing secret has no AWSCURRENT value yet (its first rotation has not completed)",
       );
     }
-    const snapshot: Snapshot = { current: await toSigningKey(current), previous: undefined, fetchedAt: this.#now() };
-    this.#snapshot = snapshot;
-    return snapshot;
+    return { current: await toSigningKey(current), previous: undefined, fetchedAt: this.#now() };
   }
 }
 
@@ -226,15 +205,7 @@ export function secretsManagerReader(options: SecretsManagerReaderOptions): Secr
   let client: SecretsManagerClient | undefined;
   return async (stage) => {
     const sdk = await loadSecretsManagerSdk();
-    client ??= new sdk.SecretsManagerClient({
-      maxAttempts: 2,
-      // Without throwOnRequestTimeout the handler only logs a warning and keeps waiting.
-      requestHandler: {
-        connectionTimeout: 1_000,
-        requestTimeout: options.requestTimeoutMs ?? 2_000,
-        throwOnRequestTimeout: true,
-      },
-    });
+    client ??= new sdk.SecretsManagerClient(sdkClientTimeouts(options.requestTimeoutMs ?? 2_000));
     try {
       const output = await client.send(
         new sdk.GetSecretValueCommand({ SecretId: options.secretId, VersionStage: stage }),

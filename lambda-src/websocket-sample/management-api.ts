@@ -7,6 +7,7 @@
 import type * as ManagementApi from "@aws-sdk/client-apigatewaymanagementapi";
 import { commonJsExports } from "../shared/commonjs-interop.ts";
 import { DependencyError } from "../shared/errors.ts";
+import { sdkClientTimeouts } from "../shared/sdk-timeouts.ts";
 
 /** `gone`: the client has disconnected (410 GoneException), so there is no one to answer. */
 export type PostOutcome = "sent" | "gone";
@@ -38,16 +39,7 @@ export function createManagementApiPoster(options: ManagementApiOptions = {}): C
     const existing = clients.get(endpoint);
     if (existing !== undefined) return existing;
     const { ApiGatewayManagementApiClient: Client } = await loadSdk();
-    const client = new Client({
-      endpoint,
-      maxAttempts: 2,
-      requestHandler: {
-        connectionTimeout: 1_000,
-        requestTimeout: options.requestTimeoutMs ?? 3_000,
-        // Without it the Smithy handler only logs a warning when the timeout passes and keeps waiting.
-        throwOnRequestTimeout: true,
-      },
-    });
+    const client = new Client({ endpoint, ...sdkClientTimeouts(options.requestTimeoutMs ?? 3_000) });
     clients.set(endpoint, client);
     return client;
   };

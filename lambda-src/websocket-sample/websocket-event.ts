@@ -37,7 +37,7 @@ const matching = (value: unknown, pattern: RegExp): string | undefined =>
   typeof value === "string" && pattern.test(value) ? value : undefined;
 
 /**
- * The authorizer sets `sub` in its context (lambda-src/authorizer/context.ts) and `principalId` to
+ * The authorizer sets `sub` in its context (lambda-src/authorizer/result-context.ts) and `principalId` to
  * the same subject; API Gateway passes both to the integration in `requestContext.authorizer`.
  */
 export function principalOf(authorizer: unknown): string | undefined {

@@ -5,16 +5,8 @@
 module "function" {
   source = "../lambda-function"
 
-  function_name = var.function_name
-  description   = "JWT authorizer"
-  package_path  = var.package_path
-
-  runtime                        = var.lambda.runtime
-  architecture                   = var.lambda.architecture
-  memory_size                    = var.lambda.memory_size
-  timeout                        = var.lambda.timeout
-  reserved_concurrent_executions = var.lambda.reserved_concurrent_executions
-  log_retention_in_days          = var.lambda.log_retention_in_days
+  function    = var.function
+  description = "JWT authorizer"
 
   environment_variables = var.environment_variables
 
@@ -66,8 +58,8 @@ locals {
 # (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcearn),
 # and a condition API Gateway does not satisfy would fail every authorization with a 500.
 resource "aws_iam_role" "invoke" {
-  name        = "${var.function_name}-invoke"
-  description = "Assumed by API Gateway to invoke the ${var.function_name} authorizer"
+  name        = "${var.function.function_name}-invoke"
+  description = "Assumed by API Gateway to invoke the ${var.function.function_name} authorizer"
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{

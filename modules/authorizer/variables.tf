@@ -2,27 +2,18 @@
 # Function
 ################################################################################
 
-variable "function_name" {
-  description = "Name of the authorizer Lambda; its invoke role is named `<function_name>-invoke`."
-  type        = string
-}
-
-variable "package_path" {
-  description = "Path of the `authorizer` package zip."
-  type        = string
-}
-
-variable "lambda" {
-  description = "Settings of the authorizer Lambda."
+variable "function" {
+  description = "The authorizer Lambda (the `authorizer` package): name, package path and settings, as the lambda-function module takes them. Its invoke role is named `<function_name>-invoke`."
   type = object({
-    runtime                        = optional(string, "nodejs22.x")
-    architecture                   = optional(string, "arm64")
-    memory_size                    = optional(number, 256)
-    timeout                        = optional(number, 10)
-    reserved_concurrent_executions = optional(number, -1)
-    log_retention_in_days          = optional(number, 30)
+    function_name                  = string
+    package_path                   = string
+    runtime                        = string
+    architecture                   = string
+    memory_size                    = number
+    timeout                        = number
+    reserved_concurrent_executions = number
+    log_retention_in_days          = number
   })
-  default = {}
 }
 
 variable "environment_variables" {

@@ -6,8 +6,8 @@
 # known in a plan as soon as their ARNs are, and valid JSON under terraform test's mock_provider
 # (the local run plans examples that way), where a data source's `json` would be a random string.
 resource "aws_iam_role" "this" {
-  name        = var.function_name
-  description = "Execution role of the ${var.function_name} Lambda function"
+  name        = var.function.function_name
+  description = "Execution role of the ${var.function.function_name} Lambda function"
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{

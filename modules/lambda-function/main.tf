@@ -3,19 +3,21 @@
 ################################################################################
 
 resource "aws_lambda_function" "this" {
-  function_name = var.function_name
+  function_name = var.function.function_name
   description   = var.description
   role          = aws_iam_role.this.arn
 
-  filename         = var.package_path
-  source_code_hash = filebase64sha256(var.package_path)
-  handler          = var.handler
-  runtime          = var.runtime
-  architectures    = [var.architecture]
+  filename         = var.function.package_path
+  source_code_hash = filebase64sha256(var.function.package_path)
+  # Every package bundles lambda-src/<function>/index.ts into an index.mjs exporting `handler`
+  # (scripts/lambda-packages.ts).
+  handler       = "index.handler"
+  runtime       = var.function.runtime
+  architectures = [var.function.architecture]
 
-  memory_size                    = var.memory_size
-  timeout                        = var.timeout
-  reserved_concurrent_executions = var.reserved_concurrent_executions
+  memory_size                    = var.function.memory_size
+  timeout                        = var.function.timeout
+  reserved_concurrent_executions = var.function.reserved_concurrent_executions
 
   dynamic "environment" {
     for_each = length(var.environment_variables) > 0 ? [var.environment_variables] : []
@@ -37,7 +39,7 @@ resource "aws_lambda_function" "this" {
     # UpdateFunctionConfiguration: https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
     precondition {
       condition     = sum(concat([0], [for name, value in var.environment_variables : length(name) + length(value)])) <= 4096
-      error_message = "The environment of ${var.function_name} is over Lambda's 4 KB limit (names and values together). For the authorizer: list fewer routes with scopes or groups, or fewer issuers."
+      error_message = "The environment of ${var.function.function_name} is over Lambda's 4 KB limit (names and values together). For the authorizer: list fewer routes with scopes or groups, or fewer issuers."
     }
   }
 
@@ -58,9 +60,8 @@ resource "aws_lambda_function" "this" {
 # `terraform destroy` removes the logs with the function; the role therefore needs no
 # logs:CreateLogGroup.
 resource "aws_cloudwatch_log_group" "this" {
-  name              = "/aws/lambda/${var.function_name}"
-  retention_in_days = var.log_retention_in_days
-  kms_key_id        = var.log_kms_key_arn
+  name              = "/aws/lambda/${var.function.function_name}"
+  retention_in_days = var.function.log_retention_in_days
 
   tags = var.tags
 }

@@ -2,13 +2,47 @@
 # Function
 ################################################################################
 
-variable "function_name" {
-  description = "Name of the Lambda function; also names its execution role and its log group `/aws/lambda/<function_name>`."
-  type        = string
+variable "function" {
+  description = "The function: its name (which also names its execution role and its log group `/aws/lambda/<function_name>`), its deployment package (a zip whose `index.mjs` exports `handler`) and its settings. The root module's `lambda` input holds the defaults; this module has none."
+  type = object({
+    function_name                  = string
+    package_path                   = string
+    runtime                        = string
+    architecture                   = string
+    memory_size                    = number
+    timeout                        = number
+    reserved_concurrent_executions = number
+    log_retention_in_days          = number
+  })
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_-]{1,64}$", var.function_name))
-    error_message = "function_name must be 1-64 characters of letters, digits, hyphens and underscores (a Lambda function name)."
+    condition     = can(regex("^[A-Za-z0-9_-]{1,64}$", var.function.function_name))
+    error_message = "function.function_name must be 1-64 characters of letters, digits, hyphens and underscores (a Lambda function name)."
+  }
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.function.architecture)
+    error_message = "function.architecture must be \"arm64\" or \"x86_64\"."
+  }
+
+  validation {
+    condition     = var.function.memory_size >= 128 && var.function.memory_size <= 10240 && floor(var.function.memory_size) == var.function.memory_size
+    error_message = "function.memory_size must be a whole number of MB between 128 and 10240."
+  }
+
+  validation {
+    condition     = var.function.timeout >= 1 && var.function.timeout <= 900 && floor(var.function.timeout) == var.function.timeout
+    error_message = "function.timeout must be a whole number of seconds between 1 and 900."
+  }
+
+  validation {
+    condition     = var.function.reserved_concurrent_executions >= -1 && floor(var.function.reserved_concurrent_executions) == var.function.reserved_concurrent_executions
+    error_message = "function.reserved_concurrent_executions must be -1 (unreserved), 0, or a positive whole number."
+  }
+
+  validation {
+    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.function.log_retention_in_days)
+    error_message = "function.log_retention_in_days must be 0 (never expire) or one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
   }
 }
 
@@ -16,67 +50,6 @@ variable "description" {
   description = "Description of the Lambda function."
   type        = string
   default     = null
-}
-
-variable "package_path" {
-  description = "Path of the deployment package (a zip whose `index.mjs` exports `handler`)."
-  type        = string
-}
-
-variable "handler" {
-  description = "Function entry point in the package."
-  type        = string
-  default     = "index.handler"
-}
-
-variable "runtime" {
-  description = "Lambda runtime identifier."
-  type        = string
-  default     = "nodejs22.x"
-}
-
-variable "architecture" {
-  description = "Instruction set architecture: `arm64` or `x86_64`."
-  type        = string
-  default     = "arm64"
-
-  validation {
-    condition     = contains(["arm64", "x86_64"], var.architecture)
-    error_message = "architecture must be \"arm64\" or \"x86_64\"."
-  }
-}
-
-variable "memory_size" {
-  description = "Memory in MB (128-10240)."
-  type        = number
-  default     = 256
-
-  validation {
-    condition     = var.memory_size >= 128 && var.memory_size <= 10240 && floor(var.memory_size) == var.memory_size
-    error_message = "memory_size must be a whole number of MB between 128 and 10240."
-  }
-}
-
-variable "timeout" {
-  description = "Timeout in seconds (1-900)."
-  type        = number
-  default     = 10
-
-  validation {
-    condition     = var.timeout >= 1 && var.timeout <= 900 && floor(var.timeout) == var.timeout
-    error_message = "timeout must be a whole number of seconds between 1 and 900."
-  }
-}
-
-variable "reserved_concurrent_executions" {
-  description = "Reserved concurrency: -1 for none (the account's unreserved pool), 0 to throttle the function, or a positive limit."
-  type        = number
-  default     = -1
-
-  validation {
-    condition     = var.reserved_concurrent_executions >= -1 && floor(var.reserved_concurrent_executions) == var.reserved_concurrent_executions
-    error_message = "reserved_concurrent_executions must be -1 (unreserved), 0, or a positive whole number."
-  }
 }
 
 variable "environment_variables" {
@@ -97,27 +70,6 @@ variable "attach_policy_json" {
 
 variable "policy_json" {
   description = "IAM policy document (JSON) granting what the function's code calls, besides writing its own logs."
-  type        = string
-  default     = null
-}
-
-################################################################################
-# Logging
-################################################################################
-
-variable "log_retention_in_days" {
-  description = "Retention of the function's log group, in days (one of the values CloudWatch Logs accepts, or 0 to keep logs forever)."
-  type        = number
-  default     = 30
-
-  validation {
-    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
-    error_message = "log_retention_in_days must be 0 (never expire) or one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
-  }
-}
-
-variable "log_kms_key_arn" {
-  description = "ARN of a KMS key to encrypt the log group with (its key policy must allow CloudWatch Logs); null for the service default."
   type        = string
   default     = null
 }

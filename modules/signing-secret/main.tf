@@ -20,16 +20,8 @@ resource "aws_secretsmanager_secret" "this" {
 module "rotation_function" {
   source = "../lambda-function"
 
-  function_name = var.rotation_function.function_name
-  description   = "Rotates the HS256 signing key in ${var.name}"
-  package_path  = var.rotation_function.package_path
-
-  runtime                        = var.rotation_function.runtime
-  architecture                   = var.rotation_function.architecture
-  memory_size                    = var.rotation_function.memory_size
-  timeout                        = var.rotation_function.timeout
-  reserved_concurrent_executions = var.rotation_function.reserved_concurrent_executions
-  log_retention_in_days          = var.rotation_function.log_retention_in_days
+  function    = var.rotation_function
+  description = "Rotates the HS256 signing key in ${var.name}"
 
   attach_policy_json = true
   policy_json        = local.rotation_policy

@@ -66,12 +66,12 @@ variable "rotation_function" {
   type = object({
     function_name                  = string
     package_path                   = string
-    runtime                        = optional(string, "nodejs22.x")
-    architecture                   = optional(string, "arm64")
-    memory_size                    = optional(number, 256)
-    timeout                        = optional(number, 30)
-    reserved_concurrent_executions = optional(number, -1)
-    log_retention_in_days          = optional(number, 30)
+    runtime                        = string
+    architecture                   = string
+    memory_size                    = number
+    timeout                        = number
+    reserved_concurrent_executions = number
+    log_retention_in_days          = number
   })
 }
 

@@ -5,7 +5,7 @@ terraform {
     aws = {
       source = "hashicorp/aws"
       # 5.78.0: the first release whose aws_lambda_function accepts runtime = "nodejs22.x", the
-      # rotation Lambda's default (hashicorp/terraform-provider-aws#40277, #40804); it also has
+      # root module's default (hashicorp/terraform-provider-aws#40277, #40804); it also has
       # rotate_immediately (5.33.0) and logging_config (5.32.0).
       version = ">= 5.78, < 7.0"
     }

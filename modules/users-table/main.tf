@@ -24,10 +24,9 @@ resource "aws_dynamodb_table" "this" {
   }
 
   # Encryption at rest is always on in DynamoDB; enabling this block switches from the AWS owned
-  # key to a KMS key (the account's aws/dynamodb, or the one given), which CloudTrail can audit.
+  # key to the account's AWS managed key aws/dynamodb, which CloudTrail can audit.
   server_side_encryption {
-    enabled     = true
-    kms_key_arn = var.kms_key_arn
+    enabled = true
   }
 
   deletion_protection_enabled = var.deletion_protection_enabled

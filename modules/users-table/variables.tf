@@ -24,12 +24,6 @@ variable "point_in_time_recovery_enabled" {
   default     = true
 }
 
-variable "kms_key_arn" {
-  description = "ARN of a customer managed KMS key for server-side encryption; null uses the AWS managed key `aws/dynamodb`."
-  type        = string
-  default     = null
-}
-
 ################################################################################
 # Tags
 ################################################################################

@@ -227,16 +227,8 @@ resource "aws_dynamodb_table" "this" {
 module "function" {
   source = "../lambda-function"
 
-  function_name = var.function.function_name
-  description   = "WebSocket sample of ${var.name}: records connections, echoes messages with the caller's sub"
-  package_path  = var.function.package_path
-
-  runtime                        = var.function.runtime
-  architecture                   = var.function.architecture
-  memory_size                    = var.function.memory_size
-  timeout                        = var.function.timeout
-  reserved_concurrent_executions = var.function.reserved_concurrent_executions
-  log_retention_in_days          = var.function.log_retention_in_days
+  function    = var.function
+  description = "WebSocket sample of ${var.name}: records connections, echoes messages with the caller's sub"
 
   # docs/lambda-configuration.md § WebSocket sample. The @connections endpoint is left to the
   # handler, which builds it from each event's domainName and stage.

@@ -386,9 +386,12 @@ describe("examples/cdktf/module-inputs.ts", () => {
     ]);
   });
 
-  it("narrows strings only to values variables.tf names", async () => {
-    // Prepare
-    const variablesText = await readFile(join(repoRoot, "variables.tf"), "utf8");
+  it("narrows strings only to values variables.tf (or the function list in main.tf) names", async () => {
+    // Prepare: the functions' keys, which lambda.functions and lambda_package_paths take, are local.function_keys.
+    const variablesText = [
+      await readFile(join(repoRoot, "variables.tf"), "utf8"),
+      /function_keys = \[.*\]/.exec(await readFile(join(repoRoot, "main.tf"), "utf8"))?.[0] ?? "",
+    ].join("\n");
     const types = new InputTypes(await readFile(inputsFile, "utf8"));
 
     // Act

@@ -1,18 +1,22 @@
 /**
- * The README's generated inputs/outputs section matches the module (the CI staleness check for
+ * Each README's generated inputs/outputs section matches its module (the CI staleness check for
  * scripts/terraform-docs.ts), and every variable and output of every module is documented.
  */
 import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { injectDocs, readModuleDocs, renderDocs } from "../../scripts/terraform-docs.ts";
+import { allModules, injectDocs, readModuleDocs, renderDocs } from "../../scripts/terraform-docs.ts";
 import { repoRoot } from "../../local/terraform-cli.ts";
 
 describe("terraform docs", () => {
-  it("README.md holds the inputs and outputs generated from the root module", async () => {
-    const readme = await readFile(join(repoRoot, "README.md"), "utf8");
-    const generated = injectDocs(readme, renderDocs(await readModuleDocs(repoRoot)));
-    expect(readme, "README.md is stale: run `npx tsx scripts/terraform-docs.ts`").toBe(generated);
+  it("the README of the root module and of each submodule holds the inputs and outputs generated from it", async () => {
+    const modules = await allModules();
+    expect(modules).toContain(join("modules", "lambda-function"));
+    for (const module of modules) {
+      const readme = await readFile(join(repoRoot, module, "README.md"), "utf8");
+      const generated = injectDocs(readme, renderDocs(await readModuleDocs(join(repoRoot, module))));
+      expect(readme, `${module}/README.md is stale: run \`npx tsx scripts/terraform-docs.ts\``).toBe(generated);
+    }
   });
 
   it("documents every variable and output of the root module and each submodule", async () => {

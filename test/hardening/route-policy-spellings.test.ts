@@ -18,8 +18,8 @@ import {
   parseRoute,
   routePolicy,
   type Entitlements,
-  type RouteRule,
 } from "../../lambda-src/authorizer/route-authorization.ts";
+import type { RouteRule } from "../../lambda-src/authorizer/types.ts";
 import { evaluatePolicy, methodArn } from "../../local/policy-evaluation.ts";
 import { matchRoute } from "../../local/route-table.ts";
 import { fuzzParameters } from "./fuzz-settings.ts";

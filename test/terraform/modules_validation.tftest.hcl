@@ -3,6 +3,20 @@
 
 mock_provider "aws" {}
 
+# A valid function object (the root module passes every attribute); each run breaks one.
+variables {
+  function = {
+    function_name                  = "fn"
+    package_path                   = "./test/terraform/fixtures/placeholder.zip"
+    runtime                        = "nodejs22.x"
+    architecture                   = "arm64"
+    memory_size                    = 256
+    timeout                        = 10
+    reserved_concurrent_executions = -1
+    log_retention_in_days          = 30
+  }
+}
+
 run "lambda_function_rejects_bad_function_name" {
   command = plan
 
@@ -11,11 +25,10 @@ run "lambda_function_rejects_bad_function_name" {
   }
 
   variables {
-    function_name = "bad name"
-    package_path  = "./test/terraform/fixtures/placeholder.zip"
+    function = merge(var.function, { function_name = "bad name" })
   }
 
-  expect_failures = [var.function_name]
+  expect_failures = [var.function]
 }
 
 run "lambda_function_rejects_bad_architecture" {
@@ -26,12 +39,10 @@ run "lambda_function_rejects_bad_architecture" {
   }
 
   variables {
-    function_name = "fn"
-    package_path  = "./test/terraform/fixtures/placeholder.zip"
-    architecture  = "arm"
+    function = merge(var.function, { architecture = "arm" })
   }
 
-  expect_failures = [var.architecture]
+  expect_failures = [var.function]
 }
 
 run "lambda_function_rejects_bad_memory_size" {
@@ -42,12 +53,10 @@ run "lambda_function_rejects_bad_memory_size" {
   }
 
   variables {
-    function_name = "fn"
-    package_path  = "./test/terraform/fixtures/placeholder.zip"
-    memory_size   = 100
+    function = merge(var.function, { memory_size = 100 })
   }
 
-  expect_failures = [var.memory_size]
+  expect_failures = [var.function]
 }
 
 run "lambda_function_rejects_bad_timeout" {
@@ -58,12 +67,10 @@ run "lambda_function_rejects_bad_timeout" {
   }
 
   variables {
-    function_name = "fn"
-    package_path  = "./test/terraform/fixtures/placeholder.zip"
-    timeout       = 901
+    function = merge(var.function, { timeout = 901 })
   }
 
-  expect_failures = [var.timeout]
+  expect_failures = [var.function]
 }
 
 run "lambda_function_rejects_bad_reserved_concurrent_executions" {
@@ -74,12 +81,10 @@ run "lambda_function_rejects_bad_reserved_concurrent_executions" {
   }
 
   variables {
-    function_name                  = "fn"
-    package_path                   = "./test/terraform/fixtures/placeholder.zip"
-    reserved_concurrent_executions = -2
+    function = merge(var.function, { reserved_concurrent_executions = -2 })
   }
 
-  expect_failures = [var.reserved_concurrent_executions]
+  expect_failures = [var.function]
 }
 
 run "lambda_function_rejects_bad_log_retention_in_days" {
@@ -90,12 +95,10 @@ run "lambda_function_rejects_bad_log_retention_in_days" {
   }
 
   variables {
-    function_name         = "fn"
-    package_path          = "./test/terraform/fixtures/placeholder.zip"
-    log_retention_in_days = 2
+    function = merge(var.function, { log_retention_in_days = 2 })
   }
 
-  expect_failures = [var.log_retention_in_days]
+  expect_failures = [var.function]
 }
 
 run "lambda_function_rejects_an_environment_over_4_kb" {
@@ -106,8 +109,6 @@ run "lambda_function_rejects_an_environment_over_4_kb" {
   }
 
   variables {
-    function_name = "fn"
-    package_path  = "./test/terraform/fixtures/placeholder.zip"
     # 10 + 4088 characters: two over the limit
     environment_variables = { JWT_ROUTES = join("", [for index in range(511) : "xxxxxxxx"]) }
   }
@@ -123,8 +124,6 @@ run "lambda_function_accepts_an_environment_of_exactly_4_kb" {
   }
 
   variables {
-    function_name = "fn"
-    package_path  = "./test/terraform/fixtures/placeholder.zip"
     # 10 + 4086 characters: the limit itself
     environment_variables = { JWT_ROUTES = substr(join("", [for index in range(511) : "xxxxxxxx"]), 0, 4086) }
   }
@@ -153,7 +152,7 @@ run "signing_secret_rejects_bad_name" {
 
   variables {
     name              = "bad name!"
-    rotation_function = { function_name = "r", package_path = "./test/terraform/fixtures/placeholder.zip" }
+    rotation_function = var.function
   }
 
   expect_failures = [var.name]
@@ -169,7 +168,7 @@ run "signing_secret_rejects_bad_recovery_window_in_days" {
   variables {
     name                    = "s"
     recovery_window_in_days = 31
-    rotation_function       = { function_name = "r", package_path = "./test/terraform/fixtures/placeholder.zip" }
+    rotation_function       = var.function
   }
 
   expect_failures = [var.recovery_window_in_days]
@@ -185,7 +184,7 @@ run "signing_secret_rejects_bad_rotation_automatically_after_days" {
   variables {
     name                              = "s"
     rotation_automatically_after_days = 1001
-    rotation_function                 = { function_name = "r", package_path = "./test/terraform/fixtures/placeholder.zip" }
+    rotation_function                 = var.function
   }
 
   expect_failures = [var.rotation_automatically_after_days]
@@ -201,7 +200,7 @@ run "signing_secret_rejects_bad_rotation_schedule_expression" {
   variables {
     name                         = "s"
     rotation_schedule_expression = "monthly"
-    rotation_function            = { function_name = "r", package_path = "./test/terraform/fixtures/placeholder.zip" }
+    rotation_function            = var.function
   }
 
   expect_failures = [var.rotation_schedule_expression]

@@ -254,6 +254,19 @@ run "token_service_gets_1024_mb_unless_its_own_setting_says_otherwise" {
   }
 }
 
+run "every_function_gets_its_name_package_and_the_lambda_defaults" {
+  assert {
+    condition = alltrue([
+      for key, function in local.function_settings :
+      function.function_name == "demo-${key}"
+      && function.package_path == (key == "websocket-sample" ? "./dist/websocket-sample.zip" : "./test/terraform/fixtures/placeholder.zip")
+      && function.runtime == "nodejs22.x" && function.architecture == "arm64" && function.timeout == 10
+      && function.reserved_concurrent_executions == -1 && function.log_retention_in_days == 30
+    ])
+    error_message = "Each function is <name>-<function>, packaged as dist/<function>.zip unless lambda_package_paths says otherwise, on the root's lambda defaults (nodejs22.x, arm64, 10 s, unreserved, 30-day logs)."
+  }
+}
+
 run "token_service_memory_follows_its_own_entry" {
   variables {
     lambda = { functions = { "token-service" = { memory_size = 2048 } } }

@@ -72,6 +72,17 @@ variables {
     "sample-api"      = "./test/terraform/fixtures/placeholder.zip"
     "secret-rotation" = "./test/terraform/fixtures/placeholder.zip"
   }
+  # The sample function as the root module passes it to the modules/websocket-api runs below.
+  function = {
+    function_name                  = "chat-websocket-sample"
+    package_path                   = "./test/terraform/fixtures/placeholder.zip"
+    runtime                        = "nodejs22.x"
+    architecture                   = "arm64"
+    memory_size                    = 256
+    timeout                        = 10
+    reserved_concurrent_executions = -1
+    log_retention_in_days          = 30
+  }
 }
 
 ################################################################################
@@ -88,10 +99,6 @@ run "connect_route_uses_the_authorizer_with_the_invoke_role" {
     authorizer = {
       invoke_arn      = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:authz/invocations"
       credentials_arn = "arn:aws:iam::123456789012:role/authz-invoke"
-    }
-    function = {
-      function_name = "chat-websocket-sample"
-      package_path  = "./test/terraform/fixtures/placeholder.zip"
     }
     connections_table = { name = "chat-ws-connections" }
   }
@@ -144,10 +151,6 @@ run "accepts_a_header_identity_source" {
       credentials_arn = "arn:aws:iam::123456789012:role/authz-invoke"
       identity_source = "route.request.header.Authorization"
     }
-    function = {
-      function_name = "chat-websocket-sample"
-      package_path  = "./test/terraform/fixtures/placeholder.zip"
-    }
     connections_table = { name = "chat-ws-connections" }
     stage             = { name = "live", throttling_burst_limit = 50, throttling_rate_limit = 20 }
   }
@@ -181,10 +184,6 @@ run "integrations_call_the_sample_function" {
     authorizer = {
       invoke_arn      = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:authz/invocations"
       credentials_arn = "arn:aws:iam::123456789012:role/authz-invoke"
-    }
-    function = {
-      function_name = "chat-websocket-sample"
-      package_path  = "./test/terraform/fixtures/placeholder.zip"
     }
     connections_table = { name = "chat-ws-connections" }
   }
@@ -256,10 +255,6 @@ run "sample_function_records_connections_and_posts_to_this_stage_only" {
       invoke_arn      = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:authz/invocations"
       credentials_arn = "arn:aws:iam::123456789012:role/authz-invoke"
     }
-    function = {
-      function_name = "chat-websocket-sample"
-      package_path  = "./test/terraform/fixtures/placeholder.zip"
-    }
     connections_table = { name = "chat-ws-connections", ttl_seconds = 10800 }
   }
 
@@ -322,10 +317,6 @@ run "module_rejects_bad_settings" {
       invoke_arn      = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:authz/invocations"
       credentials_arn = "arn:aws:iam::123456789012:role/authz-invoke"
       identity_source = "method.request.querystring.token"
-    }
-    function = {
-      function_name = "chat-websocket-sample"
-      package_path  = "./test/terraform/fixtures/placeholder.zip"
     }
     connections_table = { name = "chat-ws-connections", ttl_seconds = 60 }
     stage             = { name = "bad stage", throttling_rate_limit = 10 }

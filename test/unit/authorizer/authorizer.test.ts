@@ -4,7 +4,7 @@ import { createAuthorizer, type VerifiedDecision } from "../../../lambda-src/aut
 import { parseConfig } from "../../../lambda-src/authorizer/config.ts";
 import { DecisionCache } from "../../../lambda-src/authorizer/decision-cache.ts";
 import { IssuerRegistry } from "../../../lambda-src/authorizer/issuers.ts";
-import { JwksKeySource } from "../../../lambda-src/authorizer/jwks.ts";
+import { JwksKeySource } from "../../../lambda-src/authorizer/jwks-key-source.ts";
 import { nonCanonicalSpellings } from "../../../lambda-src/authorizer/route-authorization.ts";
 import { SigningSecret } from "../../../lambda-src/shared/signing-secret.ts";
 import { startJwksServer, type JwksServer } from "../../../local/jwks-server.ts";

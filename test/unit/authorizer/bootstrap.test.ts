@@ -18,9 +18,43 @@ describe("bootstrap", () => {
       "Error: Unauthorized",
     ]);
     const startup = log.records().filter((record) => record.event === "authorizer.startup_failed");
-    expect(startup).toHaveLength(1);
-    expect(startup[0]?.message).toMatch(/JWT_ISSUERS: must list at least one issuer; JWKS_TIMEOUT_MS/);
+    expect(startup).toEqual([
+      {
+        level: "error",
+        event: "authorizer.startup_failed",
+        code: "CONFIGURATION_INVALID",
+        message: expect.stringMatching(/JWT_ISSUERS: must list at least one issuer; JWKS_TIMEOUT_MS/) as unknown,
+      },
+    ]);
     expect(log.records().filter((record) => record.reason === "CONFIGURATION_INVALID")).toHaveLength(2);
+  });
+
+  it("refuses at cold start routes whose policy would not fit API Gateway's result quota", async () => {
+    // Prepare
+    const log = captureLog();
+    const routes = Array.from({ length: 80 }, (_, index) => ({ route: `GET /resource-${index}/items`, scopes: ["x"] }));
+    const issuers = [
+      { type: "oidc", issuer: "https://idp.example", jwks_uri: "https://idp.example/jwks", audiences: ["a"] },
+    ];
+
+    // Act
+    const handler = bootstrap(
+      { JWT_ISSUERS: JSON.stringify(issuers), JWT_ROUTES: JSON.stringify(routes) },
+      { write: log.write },
+    );
+    const attempt = handler(tokenEvent("a.b.c"));
+
+    // Assess
+    await expect(attempt).rejects.toThrow("Unauthorized");
+    const startup = log.records().filter((record) => record.event === "authorizer.startup_failed");
+    expect(startup).toEqual([
+      expect.objectContaining({
+        code: "CONFIGURATION_INVALID",
+        message: expect.stringMatching(
+          /^invalid authorizer configuration: JWT_ROUTES: 80 routes make a policy of up to \d+ bytes, over the 6144/,
+        ) as unknown,
+      }),
+    ]);
   });
 
   it("builds a working handler from a valid environment without touching the network", async () => {

@@ -153,15 +153,73 @@ describe("parseConfig", () => {
     expect(message).toContain(expected);
   });
 
-  it("refuses routes whose policy would not fit API Gateway's result quota", () => {
-    // Prepare
-    const routes = Array.from({ length: 80 }, (_, index) => ({ route: `GET /resource-${index}/items`, scopes: ["x"] }));
-
+  it.each([
+    ["a value padded with spaces", " 45 ", 45],
+    ["leading zeros", "0045", 45],
+    ["the lower bound", "0", 0],
+    ["the upper bound", "300", 300],
+    ["an empty value", "", 30],
+    ["a blank value", "   ", 30],
+    ["no value", undefined, 30],
+  ])("reads an integer variable given %s", (_label, raw, expected) => {
     // Act
-    const message = problemOf(env({ JWT_ROUTES: JSON.stringify(routes) }));
+    const config = parseConfig(env({ JWT_CLOCK_TOLERANCE_SECONDS: raw }));
 
     // Assess
-    expect(message).toMatch(/JWT_ROUTES: 80 routes make a policy of up to \d+ bytes/);
+    expect(config.clockToleranceSeconds).toBe(expected);
+  });
+
+  it.each(["+5", "-1", "1.0", "1e2", "0x10", "4 5", "301", "12345678901"])(
+    "refuses %j for an integer variable, naming its bounds",
+    (raw) => {
+      // Act
+      const message = problemOf(env({ JWT_CLOCK_TOLERANCE_SECONDS: raw }));
+
+      // Assess
+      expect(message).toBe("invalid authorizer configuration: JWT_CLOCK_TOLERANCE_SECONDS: must be an integer 0..300");
+    },
+  );
+
+  it.each([
+    ["", "allow"],
+    ["  ", "allow"],
+    [" allow ", "allow"],
+    [" deny ", "deny"],
+  ] as const)("reads JWT_UNLISTED_ROUTES %j as %s", (raw, expected) => {
+    // Act
+    const config = parseConfig(env({ JWT_UNLISTED_ROUTES: raw }));
+
+    // Assess
+    expect(config.unlistedRoutes).toBe(expected);
+  });
+
+  it.each(["Deny", "ALLOW", "none"])("refuses JWT_UNLISTED_ROUTES %j", (raw) => {
+    // Act
+    const message = problemOf(env({ JWT_UNLISTED_ROUTES: raw }));
+
+    // Assess
+    expect(message).toBe('invalid authorizer configuration: JWT_UNLISTED_ROUTES: must be "allow" or "deny"');
+  });
+
+  it.each(["", "  "])("reads the JSON variables given %j as unset", (raw) => {
+    // Act
+    const config = parseConfig(env({ JWT_ROUTES: raw, JWT_CONTEXT_CLAIMS: raw, JWT_TOKEN_SOURCES: raw }));
+
+    // Assess
+    expect([config.routes, config.contextClaims, config.tokenSources.length]).toEqual([[], [], 2]);
+    expect(problemOf({ JWT_ISSUERS: raw })).toBe(
+      "invalid authorizer configuration: JWT_ISSUERS: required (a JSON array of issuer objects)",
+    );
+  });
+
+  it("names a problem inside a JSON variable by its path", () => {
+    // Act
+    const message = problemOf(env({ JWT_ISSUERS: JSON.stringify([{ ...oidc, jwks_uri: "http://idp.example/jwks" }]) }));
+
+    // Assess
+    expect(message).toBe(
+      "invalid authorizer configuration: JWT_ISSUERS[0].jwks_uri: must be an https URL (http only to 127.0.0.1 or localhost)",
+    );
   });
 
   it("reports every problem at once", () => {
@@ -169,7 +227,8 @@ describe("parseConfig", () => {
     const message = problemOf(env({ JWT_ISSUERS: "[]", JWKS_TIMEOUT_MS: "0" }));
 
     // Assess
-    expect(message).toContain("JWT_ISSUERS");
-    expect(message).toContain("JWKS_TIMEOUT_MS");
+    expect(message).toBe(
+      "invalid authorizer configuration: JWT_ISSUERS: must list at least one issuer; JWKS_TIMEOUT_MS: must be an integer 100..10000",
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AsymmetricAlgorithm, IssuerConfig } from "../../../lambda-src/authorizer/config.ts";
+import type { AsymmetricAlgorithm, IssuerConfig } from "../../../lambda-src/authorizer/types.ts";
 import { IssuerRegistry } from "../../../lambda-src/authorizer/issuers.ts";
-import { JwksKeySource } from "../../../lambda-src/authorizer/jwks.ts";
+import { JwksKeySource } from "../../../lambda-src/authorizer/jwks-key-source.ts";
 import { SigningSecret } from "../../../lambda-src/shared/signing-secret.ts";
 import { startJwksServer, type JwksServer } from "../../../local/jwks-server.ts";
 import { encodeJson } from "../../support/tokens.ts";
@@ -50,13 +50,13 @@ describe("IssuerRegistry", () => {
   it.each([
     ["the RSA issuer", () => rsa.sign({ sub: "r", aud: "api" }), "r"],
     ["the Ed25519 issuer", () => ed.sign({ sub: "e", aud: "api" }), "e"],
-  ])("routes a token to %s by its iss and verifies it there", async (_label, mint, sub) => {
+  ])("selects %s for a token by its iss and verifies it there", async (_label, mint, sub) => {
     // Prepare
     const token = await mint();
 
     // Act
-    const routed = registry.route(token);
-    const principal = await registry.authenticate(routed);
+    const selected = registry.select(token);
+    const principal = await registry.authenticate(selected);
 
     // Assess
     expect(principal.sub).toBe(sub);
@@ -67,7 +67,7 @@ describe("IssuerRegistry", () => {
     const token = `${encodeJson({ alg: "RS256" })}.${encodeJson({ iss: "https://nobody.example" })}.c2ln`;
 
     // Act
-    const attempt = (): unknown => registry.route(token);
+    const attempt = (): unknown => registry.select(token);
 
     // Assess
     expect(attempt).toThrow(expect.objectContaining({ code: "ISSUER_UNKNOWN" }) as Error);
@@ -85,7 +85,7 @@ describe("IssuerRegistry", () => {
     const reads = secretReads;
 
     // Act
-    const attempt = (): unknown => registry.route(token());
+    const attempt = (): unknown => registry.select(token());
 
     // Assess
     expect(attempt).toThrow(expect.objectContaining({ code: "ALGORITHM_NOT_ALLOWED" }) as Error);
@@ -97,7 +97,7 @@ describe("IssuerRegistry", () => {
     const forged = await ed.sign({ iss: rsa.issuer, sub: "forged", aud: "api" });
 
     // Act
-    const attempt = (): unknown => registry.route(forged);
+    const attempt = (): unknown => registry.select(forged);
 
     // Assess
     expect(attempt).toThrow(expect.objectContaining({ code: "ALGORITHM_NOT_ALLOWED" }) as Error);

@@ -1,11 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { buildPolicy, buildResult, largestPolicyBytes } from "../../../lambda-src/authorizer/policy.ts";
 import { ResultTooLargeError } from "../../../lambda-src/authorizer/errors.ts";
-import {
-  nonCanonicalSpellings,
-  routePolicy,
-  type RouteRule,
-} from "../../../lambda-src/authorizer/route-authorization.ts";
+import { nonCanonicalSpellings, routePolicy } from "../../../lambda-src/authorizer/route-authorization.ts";
+import type { RouteRule } from "../../../lambda-src/authorizer/types.ts";
 
 const prefix = "arn:aws:execute-api:us-east-1:123456789012:abc/prod/";
 const route = (resource: string): RouteRule => ({ route: resource, resource, scopes: ["x"], groups: [] });

@@ -6,8 +6,8 @@ import {
   nonCanonicalSpellings,
   parseRoute,
   routePolicy,
-  type RouteRule,
 } from "../../../lambda-src/authorizer/route-authorization.ts";
+import type { RouteRule } from "../../../lambda-src/authorizer/types.ts";
 
 const rule = (route: string, scopes: string[] = [], groups: string[] = []): RouteRule => {
   const parsed = parseRoute(route);

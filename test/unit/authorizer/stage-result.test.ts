@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ResultTooLargeError } from "../../../lambda-src/authorizer/errors.ts";
 import { buildPolicy, buildResult } from "../../../lambda-src/authorizer/policy.ts";
-import { routePolicy, type RouteRule } from "../../../lambda-src/authorizer/route-authorization.ts";
+import { routePolicy } from "../../../lambda-src/authorizer/route-authorization.ts";
+import type { RouteRule } from "../../../lambda-src/authorizer/types.ts";
 import { StageResult } from "../../../lambda-src/authorizer/stage-result.ts";
 
 const rule = (resource: string): RouteRule => ({ route: resource, resource, scopes: ["s"], groups: [] });

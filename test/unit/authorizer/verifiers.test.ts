@@ -1,7 +1,7 @@
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { IssuerConfig } from "../../../lambda-src/authorizer/config.ts";
-import { JwksKeySource } from "../../../lambda-src/authorizer/jwks.ts";
+import type { IssuerConfig } from "../../../lambda-src/authorizer/types.ts";
+import { JwksKeySource } from "../../../lambda-src/authorizer/jwks-key-source.ts";
 import { createVerifier, type VerifierDependencies } from "../../../lambda-src/authorizer/verifiers.ts";
 import {
   keyBytesFromSecret,

@@ -4,10 +4,7 @@
  * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html),
  * so every value is flattened here.
  */
-import type { Principal } from "./claims.ts";
-
-export type ContextValue = string | number | boolean;
-export type AuthorizerContext = Readonly<Record<string, ContextValue>>;
+import type { AuthorizerContext, ContextValue, Principal } from "./types.ts";
 
 const isPrimitive = (value: unknown): value is ContextValue =>
   typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value));

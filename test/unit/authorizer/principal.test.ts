@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkIssuedAt, principalFrom } from "../../../lambda-src/authorizer/claims.ts";
+import { checkIssuedAt, principalFrom } from "../../../lambda-src/authorizer/principal.ts";
 import { TokenRejectedError } from "../../../lambda-src/authorizer/errors.ts";
 
 describe("checkIssuedAt", () => {

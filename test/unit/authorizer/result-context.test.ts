@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildContext, flattenClaim } from "../../../lambda-src/authorizer/context.ts";
+import { buildContext, flattenClaim } from "../../../lambda-src/authorizer/result-context.ts";
 
 describe("flattenClaim", () => {
   it.each([

@@ -1,23 +1,14 @@
 /**
- * Checks jose leaves to the caller, and what a verified payload says about its holder.
+ * The principal a verified payload names (its holder, scopes and groups), and the one claim check
+ * jose leaves to the caller.
  *
  * jose rejects an `iat` in the future only when `maxTokenAge` is set, and setting it would make
  * `iat` mandatory for every issuer; the check is done here instead, with the same tolerance.
  * https://github.com/panva/jose/blob/main/docs/jwt/verify/interfaces/JWTVerifyOptions.md
  */
 import type { JWTPayload } from "jose";
-import type { IssuerConfig } from "./config.ts";
 import { TokenRejectedError } from "./errors.ts";
-
-export interface Principal {
-  readonly sub: string;
-  readonly issuer: string;
-  readonly scopes: readonly string[];
-  readonly groups: readonly string[];
-  /** Epoch seconds; jose has made sure it is present and a number. */
-  readonly expiresAt: number;
-  readonly payload: JWTPayload;
-}
+import type { IssuerConfig, Principal } from "./types.ts";
 
 export function checkIssuedAt(payload: JWTPayload, nowSeconds: number, toleranceSeconds: number): void {
   if (typeof payload.iat === "number" && payload.iat > nowSeconds + toleranceSeconds) {

@@ -1,6 +1,6 @@
-import { exportJWK, type CryptoKey, type JWTVerifyGetKey } from "jose";
+import { errors, exportJWK, type CryptoKey, type JWTVerifyGetKey } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { JwksKeySource } from "../../../lambda-src/authorizer/jwks.ts";
+import { JwksKeySource, keysMaxAgeMs } from "../../../lambda-src/authorizer/jwks-key-source.ts";
 import { DependencyError } from "../../../lambda-src/shared/errors.ts";
 import { startJwksServer, type JwksServer } from "../../../local/jwks-server.ts";
 
@@ -27,6 +27,55 @@ describe("JwksKeySource over a loopback issuer", () => {
   /** The RSA modulus of a resolved key (jose's local key set resolves CryptoKeys), to tell which published key it is. */
   const modulusOf = async (key: Awaited<ReturnType<JWTVerifyGetKey>>): Promise<unknown> =>
     (await exportJWK(key as CryptoKey)).n;
+  const fetches = (): number => server.requests.get(jwksPath) ?? 0;
+
+  it("shares one fetch between concurrent first callers", async () => {
+    // Prepare
+    const source = new JwksKeySource(server.jwksUri, { timeoutMs: 1_000, cooldownMs: 30_000 });
+    const before = fetches();
+
+    // Act
+    const resolved = await Promise.all(
+      Array.from({ length: 10 }, async () => source.getKey(header(server.activeKey.kid), token)),
+    );
+
+    // Assess
+    expect(await Promise.all(resolved.map(modulusOf))).toEqual(Array(10).fill(server.activeKey.publicJwk.n));
+    expect(fetches() - before).toBe(1);
+  });
+
+  it("refetches for an unknown kid only once the cooldown is over", async () => {
+    // Prepare
+    let now = 0;
+    const source = new JwksKeySource(server.jwksUri, { timeoutMs: 1_000, cooldownMs: 60_000, now: () => now });
+    await source.getKey(header(server.activeKey.kid), token);
+    const before = fetches();
+
+    // Act
+    const inCooldown = source.getKey(header("no-such-kid"), token);
+    await expect(inCooldown).rejects.toBeInstanceOf(errors.JWKSNoMatchingKey);
+    now += 60_000;
+    const afterCooldown = source.getKey(header("no-such-kid"), token);
+    await expect(afterCooldown).rejects.toBeInstanceOf(errors.JWKSNoMatchingKey);
+
+    // Assess
+    expect(fetches() - before).toBe(1);
+  });
+
+  it("refetches keys older than the maximum age before using them", async () => {
+    // Prepare
+    let now = 0;
+    const source = new JwksKeySource(server.jwksUri, { timeoutMs: 1_000, cooldownMs: 30_000, now: () => now });
+    await source.getKey(header(server.activeKey.kid), token);
+    const before = fetches();
+
+    // Act
+    now += keysMaxAgeMs;
+    await source.getKey(header(server.activeKey.kid), token);
+
+    // Assess
+    expect(fetches() - before).toBe(1);
+  });
 
   it("fetches once and resolves every later key from memory", async () => {
     // Prepare
@@ -77,6 +126,7 @@ describe("JwksKeySource over a loopback issuer", () => {
     ["a timeout", { kind: "delay", ms: 1_000 }],
     ["garbage", { kind: "garbage" }],
     ["a throttle", { kind: "status", status: 429 }],
+    ["a failing status", { kind: "status", status: 500 }],
   ] as const)("keeps the last keys when a refresh fails with %s", async (_label, fault) => {
     // Prepare
     let now = 0;

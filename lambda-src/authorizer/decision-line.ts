@@ -1,14 +1,12 @@
 /**
- * One JSON line per decision, written straight to stdout so CloudWatch Logs (and Logs Insights)
- * sees bare JSON without the runtime's text prefix. Fields are chosen, never copied from the
- * request: no token, no secret, no header; `issuer` only when it is a configured one and `sub`
- * only once the token has verified.
+ * The log line of one decision, for the shared logger's writer (shared/log.ts). Fields are chosen,
+ * never copied from the request: no token, no secret, no header; `issuer` only when it is a
+ * configured one and `sub` only once the token has verified.
  */
+import type { LogLevel } from "../shared/log.ts";
 import type { EventType } from "./token-extraction.ts";
 
 export type Decision = "allow" | "deny" | "unauthorized";
-export type LogLevel = "info" | "error";
-export type LineWriter = (line: string) => void;
 
 export interface DecisionRecord {
   readonly decision: Decision;
@@ -22,10 +20,6 @@ export interface DecisionRecord {
   /** Why a request was refused, in words built from codes and names only. */
   readonly detail?: string;
 }
-
-export const stdoutWriter: LineWriter = (line) => {
-  process.stdout.write(`${line}\n`);
-};
 
 /** `,"name":value`, or nothing for an absent value, as JSON.stringify leaves out an undefined property. */
 const optional = (name: string, value: string | undefined): string =>
@@ -48,9 +42,4 @@ export function decisionLine(record: DecisionRecord, level: LogLevel): string {
     optional("detail", record.detail) +
     "}"
   );
-}
-
-/** The one line a cold start that cannot build the authorizer writes. */
-export function startupFailureLine(code: string, message: string): string {
-  return JSON.stringify({ level: "error", event: "authorizer.startup_failed", code, message });
 }

@@ -1,10 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  decisionLine,
-  startupFailureLine,
-  type DecisionRecord,
-  type LogLevel,
-} from "../../../lambda-src/authorizer/log.ts";
+import { decisionLine, type DecisionRecord } from "../../../lambda-src/authorizer/decision-line.ts";
+import type { LogLevel } from "../../../lambda-src/shared/log.ts";
 
 describe("decisionLine", () => {
   it("writes one JSON line with the decision fields in snake case", () => {
@@ -56,6 +52,7 @@ describe("decisionLine as JSON.stringify would write it", () => {
     ["a latency that is not finite", { ...base, latencyMs: Number.NaN }, "info"],
     ["a latency of -0", { ...base, latencyMs: -0, cacheHit: true }, "info"],
     ["a large latency", { ...base, latencyMs: 1e21 }, "info"],
+    ["the warn level", base, "warn"],
   ])("with %s", (_name, record, level) => {
     // Prepare
     const expected = JSON.stringify({
@@ -76,20 +73,5 @@ describe("decisionLine as JSON.stringify would write it", () => {
 
     // Assess
     expect(line).toBe(expected);
-  });
-});
-
-describe("startupFailureLine", () => {
-  it("names the code and the problem", () => {
-    // Act
-    const record = JSON.parse(startupFailureLine("CONFIGURATION_INVALID", "JWT_ISSUERS: required")) as unknown;
-
-    // Assess
-    expect(record).toEqual({
-      level: "error",
-      event: "authorizer.startup_failed",
-      code: "CONFIGURATION_INVALID",
-      message: "JWT_ISSUERS: required",
-    });
   });
 });
