@@ -14,6 +14,7 @@ import {
   stagePrefix,
   tokenEvent,
   webSocketConnectEvent,
+  openApiRoute,
 } from "../../support/authorizer-events.ts";
 
 describe("createAuthorizer", () => {
@@ -181,6 +182,7 @@ describe("createAuthorizer on one movable clock", () => {
     const clock = (): number => now;
     const config = parseConfig({
       JWT_ISSUERS: JSON.stringify([{ type: "oidc", issuer: idp.issuer, jwks_uri: idp.jwksUri, audiences: ["api"] }]),
+      JWT_ROUTES: openApiRoute,
     });
     const log = captureLog();
     const handler = createAuthorizer({
