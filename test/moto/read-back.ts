@@ -97,7 +97,7 @@ export interface RestApiExpectation {
 /**
  * The REST API named `name`: exactly the expected methods, each protected one CUSTOM with the one
  * authorizer, each a Lambda proxy (POST) to its route's function; the authorizer a TOKEN authorizer
- * on the Authorization header with a 300 s TTL, calling the authorizer function through the invoke
+ * on the Authorization header with the module's default 60 s TTL (no example sets one), calling the authorizer function through the invoke
  * role, which may invoke that function only.
  */
 export async function expectRestApi(moto: MotoServer, expected: RestApiExpectation): Promise<void> {
@@ -115,7 +115,7 @@ export async function expectRestApi(moto: MotoServer, expected: RestApiExpectati
     expect(authorizer).toMatchObject({
       type: "TOKEN",
       identitySource: "method.request.header.Authorization",
-      authorizerResultTtlInSeconds: 300,
+      authorizerResultTtlInSeconds: 60,
       authorizerUri: invokeArnOf(authorizerFunction.arn),
       authorizerCredentials: invokeRole,
     });
