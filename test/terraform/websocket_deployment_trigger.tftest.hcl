@@ -44,8 +44,14 @@ variables {
     credentials_arn = "arn:aws:iam::123456789012:role/authz-invoke"
   }
   function = {
-    function_name = "chat-websocket-sample"
-    package_path  = "./test/terraform/fixtures/placeholder.zip"
+    function_name                  = "chat-websocket-sample"
+    package_path                   = "./test/terraform/fixtures/placeholder.zip"
+    runtime                        = "nodejs22.x"
+    architecture                   = "arm64"
+    memory_size                    = 256
+    timeout                        = 10
+    reserved_concurrent_executions = -1
+    log_retention_in_days          = 30
   }
   connections_table = { name = "chat-ws-connections" }
 }
