@@ -10,10 +10,9 @@
  *
  * Mapping templates are Velocity (VTL) programs; only templates without VTL (plain text, such as
  * the module's `{"statusCode": 204}`) are reproduced. Anything else is answered with a response and
- * a log line that name what the local run does not emulate, never with a bare 500.
+ * a log line that name what the local run does not emulate, never with a bare 500. The model is
+ * read from the plan by local/terraform/plan-rest-api.ts.
  */
-import type { PlannedResource } from "../terraform/terraform-cli.ts";
-
 export interface MockIntegrationResponse {
   readonly statusCode: string;
   /** Empty when this is the default response. */
@@ -58,60 +57,6 @@ export type MockOutcome =
       readonly message: string;
       readonly detail: string;
     };
-
-type Values = Record<string, unknown>;
-
-const stringMap = (value: unknown): Record<string, string> =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
-    ? Object.fromEntries(
-        Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
-      )
-    : {};
-const text = (values: Values, key: string): string => {
-  const value = values[key];
-  return typeof value === "string" ? value : "";
-};
-
-const passthroughBehaviors = ["WHEN_NO_MATCH", "WHEN_NO_TEMPLATES", "NEVER"] as const;
-
-/**
- * The MOCK integration of one method, from the planned integration and the method's method and
- * integration responses (matched by REST API, resource and HTTP method).
- */
-export function readMockIntegration(
-  integration: PlannedResource,
-  methodResponses: readonly PlannedResource[],
-  integrationResponses: readonly PlannedResource[],
-): MockIntegrationModel {
-  const sameMethod = (resource: PlannedResource): boolean =>
-    ["rest_api_id", "resource_id", "http_method"].every(
-      (key) => text(resource.values, key) === text(integration.values, key),
-    );
-  const passthrough = text(integration.values, "passthrough_behavior");
-  return {
-    requestTemplates: stringMap(integration.values.request_templates),
-    // WHEN_NO_MATCH is API Gateway's default; an unset value is whatever a mocked provider invented.
-    passthroughBehavior: passthroughBehaviors.find((behavior) => behavior === passthrough) ?? "WHEN_NO_MATCH",
-    methodResponses: new Map(
-      methodResponses
-        .filter(sameMethod)
-        .map((resource) => [
-          text(resource.values, "status_code"),
-          Object.keys(
-            typeof resource.values.response_parameters === "object" && resource.values.response_parameters !== null
-              ? resource.values.response_parameters
-              : {},
-          ),
-        ]),
-    ),
-    integrationResponses: integrationResponses.filter(sameMethod).map((resource) => ({
-      statusCode: text(resource.values, "status_code"),
-      selectionPattern: text(resource.values, "selection_pattern"),
-      parameters: stringMap(resource.values.response_parameters),
-      templates: stringMap(resource.values.response_templates),
-    })),
-  };
-}
 
 const notEmulated = (what: string): MockOutcome => ({
   kind: "gateway",
