@@ -19,7 +19,7 @@ export interface AuthorizerGrant {
 export type AuthorizerOutput =
   { readonly ok: true; readonly grant: AuthorizerGrant } | { readonly ok: false; readonly reason: string };
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
 const stringList = (value: unknown): string[] | undefined => {

@@ -5,6 +5,8 @@
  * https://github.com/middleapi/standard-server/pull/93 citing live captures), and routing and the
  * method ARN each take it from there.
  */
+import type { IncomingMessage } from "node:http";
+import type { ApiModel } from "../terraform/plan-model.ts";
 import type { IdentityRequest } from "./identity-source.ts";
 import type { IncomingProxyRequest } from "./proxy-event.ts";
 
@@ -37,29 +39,21 @@ export function pathBelowStage(stageName: string, path: string): string | undefi
   return path.slice(prefix.length) || "/";
 }
 
-export interface ReceivedRequest {
-  readonly method: string | undefined;
-  readonly rawHeaders: readonly string[];
-  readonly sourceIp: string | undefined;
-  readonly body: Buffer;
-}
-
-export interface StageModel {
-  readonly stageName: string;
-  readonly stageVariables: Readonly<Record<string, string>>;
-}
-
-/** The request before routing: resource path, id and path parameters are filled once a route matches. */
+/**
+ * The request before routing (resource path, id and path parameters are filled once a route
+ * matches); `path` is below the stage.
+ */
 export function gatewayRequest(
-  stage: StageModel,
+  stage: Pick<ApiModel, "stageName" | "stageVariables">,
+  received: Pick<IncomingMessage, "method" | "rawHeaders" | "socket">,
   target: { readonly path: string; readonly query: string },
-  received: ReceivedRequest,
+  body: Buffer,
   requestId: string,
 ): GatewayRequest {
   const headers = headerPairs(received.rawHeaders);
   const query = [...new URLSearchParams(target.query).entries()];
   const httpMethod = (received.method ?? "GET").toUpperCase();
-  const sourceIp = received.sourceIp ?? "127.0.0.1";
+  const sourceIp = received.socket.remoteAddress ?? "127.0.0.1";
   return {
     httpMethod,
     path: target.path,
@@ -69,7 +63,7 @@ export function gatewayRequest(
     query,
     pathParameters: {},
     stageVariables: stage.stageVariables,
-    body: received.body,
+    body,
     sourceIp,
     requestId,
     requestTimeEpoch: Date.now(),

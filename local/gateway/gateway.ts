@@ -12,8 +12,7 @@ import type { LambdaInvoker } from "../lambda/lambda-runner.ts";
 import type { ApiModel } from "../terraform/plan-model.ts";
 import { AuthorizerCache } from "./authorizer-cache.ts";
 import { gatewayRequest, pathBelowStage, type GatewayRequest } from "./gateway-request.ts";
-import { renderGatewayResponse } from "./gateway-responses.ts";
-import { answerOnSocket, gatewayError, messages, type Outcome } from "./outcome.ts";
+import { answerOnSocket, gatewayError, messages, renderGatewayResponse, type Outcome } from "./gateway-responses.ts";
 import type { ApiContext } from "./proxy-event.ts";
 import { authorizeRoute, type AuthorizerNote, type AuthorizerStep } from "./rest-authorizer.ts";
 import { integrate } from "./rest-integration.ts";
@@ -72,17 +71,18 @@ interface Handled {
 }
 
 const noAuthorizer: AuthorizerNote = { decision: "none", cache: "-" };
+/** Answered before any authorizer runs. */
+const beforeAuthorizer = (outcome: Outcome, request?: GatewayRequest): Handled => ({
+  outcome,
+  note: noAuthorizer,
+  request,
+});
 
 /** Selects the method, runs its authorizer and integration. */
 async function route(step: AuthorizerStep, model: ApiModel, request: GatewayRequest): Promise<Handled> {
   const match = matchRoute(model.routes, request.httpMethod, request.path);
-  if (!match.found) {
-    return {
-      outcome: gatewayError("MISSING_AUTHENTICATION_TOKEN", messages.missingToken),
-      note: noAuthorizer,
-      request,
-    };
-  }
+  if (!match.found)
+    return beforeAuthorizer(gatewayError("MISSING_AUTHENTICATION_TOKEN", messages.missingToken), request);
   const { resourcePath, resourceId, integration } = match.route;
   const routed = { ...request, resourcePath, resourceId, pathParameters: match.pathParameters };
   const authorization = await authorizeRoute(step, match.route, routed);
@@ -94,8 +94,12 @@ async function route(step: AuthorizerStep, model: ApiModel, request: GatewayRequ
 }
 
 /** The gateway response, with what its templates and header mappings may read of the request. */
-function renderOutcome(model: ApiModel, outcome: Outcome & { kind: "gateway" }, handled: Handled, requestId: string) {
-  const { request } = handled;
+function renderOutcome(
+  model: ApiModel,
+  outcome: Extract<Outcome, { kind: "gateway" }>,
+  request: GatewayRequest | undefined,
+  requestId: string,
+) {
   return renderGatewayResponse(outcome.type, model.gatewayResponses, {
     message: outcome.message,
     variables: {
@@ -136,26 +140,13 @@ export function createGatewayHandler(
   ): Promise<Handled> => {
     // AWS documents no answer for a request target that is not a URL; a JSON 400 like its other
     // bad-request gateway responses, never a 500.
-    if (!target.ok) {
-      const outcome = gatewayError("BAD_REQUEST_PARAMETERS", messages.badRequest, target.reason);
-      return { outcome, note: noAuthorizer, request: undefined };
-    }
+    if (!target.ok) return beforeAuthorizer(gatewayError("BAD_REQUEST_PARAMETERS", messages.badRequest, target.reason));
     const path = pathBelowStage(model.stageName, target.path);
-    if (path === undefined) {
-      const outcome = gatewayError(
-        "MISSING_AUTHENTICATION_TOKEN",
-        messages.missingToken,
-        `not under /${model.stageName}`,
-      );
-      return { outcome, note: noAuthorizer, request: undefined };
-    }
-    const received = {
-      method: incoming.method,
-      rawHeaders: incoming.rawHeaders,
-      sourceIp: incoming.socket.remoteAddress,
-      body: await buffer(incoming),
-    };
-    return route(step, model, gatewayRequest(model, { path, query: target.query }, received, requestId));
+    const notUnder = `not under /${model.stageName}`;
+    if (path === undefined)
+      return beforeAuthorizer(gatewayError("MISSING_AUTHENTICATION_TOKEN", messages.missingToken, notUnder));
+    const body = await buffer(incoming);
+    return route(step, model, gatewayRequest(model, incoming, { path, query: target.query }, body, requestId));
   };
 
   const handle = async (incoming: IncomingMessage, response: ServerResponse): Promise<void> => {
@@ -169,7 +160,7 @@ export function createGatewayHandler(
       status = outcome.status;
       response.writeHead(status, [...outcome.headers.flat(), "x-amzn-requestid", requestId]).end(outcome.body);
     } else {
-      const rendered = renderOutcome(model, outcome, handled, requestId);
+      const rendered = renderOutcome(model, outcome, handled.request, requestId);
       status = rendered.status;
       response.writeHead(status, rendered.headers).end(rendered.body);
     }

@@ -4,7 +4,7 @@
  * breaks the format is a 502 "Internal server error" for the caller.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html
  */
-import type { ContextValue } from "./authorizer-output.ts";
+import { isRecord, type ContextValue } from "./authorizer-output.ts";
 
 export interface IncomingProxyRequest {
   readonly httpMethod: string;
@@ -134,8 +134,6 @@ export interface MappedResponse {
 export type ProxyResponseMapping =
   { readonly ok: true; readonly response: MappedResponse } | { readonly ok: false; readonly reason: string };
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 const isScalar = (value: unknown): value is string | number | boolean =>
   typeof value === "string" || typeof value === "number" || typeof value === "boolean";
 

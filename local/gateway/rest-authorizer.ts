@@ -9,7 +9,7 @@ import { type AuthorizerCache, authorizerCacheKey } from "./authorizer-cache.ts"
 import { type AuthorizerGrant, readAuthorizerInvocation } from "./authorizer-output.ts";
 import type { GatewayRequest } from "./gateway-request.ts";
 import { checkIdentity } from "./identity-source.ts";
-import { gatewayError, messages, type Outcome } from "./outcome.ts";
+import { gatewayError, messages, type Outcome } from "./gateway-responses.ts";
 import { evaluatePolicy, methodArn } from "./policy-evaluation.ts";
 import { buildProxyEvent, type ApiContext } from "./proxy-event.ts";
 

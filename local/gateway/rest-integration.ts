@@ -7,7 +7,7 @@ import type { InvokeResult, LambdaInvoker } from "../lambda/lambda-runner.ts";
 import type { IntegrationModel } from "../terraform/plan-model.ts";
 import type { GatewayRequest } from "./gateway-request.ts";
 import { runMockIntegration } from "./mock-integration.ts";
-import { gatewayError, messages, type Outcome } from "./outcome.ts";
+import { gatewayError, messages, type Outcome } from "./gateway-responses.ts";
 import { buildProxyEvent, mapProxyResponse, type ApiContext, type AuthorizerDetails } from "./proxy-event.ts";
 import type { Authorization } from "./rest-authorizer.ts";
 

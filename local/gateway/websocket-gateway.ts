@@ -12,7 +12,7 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { LambdaInvoker } from "../lambda/lambda-runner.ts";
 import type { WebSocketApiModel } from "../terraform/plan-model.ts";
-import { answerOnSocket } from "./outcome.ts";
+import { answerOnSocket } from "./gateway-responses.ts";
 import { parseRequestTarget } from "./request-target.ts";
 import { newConnectionId, requestContext, selectRoute, type ConnectionIdentity } from "./websocket-events.ts";
 import { handshake } from "./websocket-handshake.ts";

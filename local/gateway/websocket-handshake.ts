@@ -19,12 +19,9 @@ export type Handshake =
   | { readonly accepted: true; readonly grant: AuthorizerGrant | undefined; readonly decision: string }
   | { readonly accepted: false; readonly status: number; readonly message: string | null; readonly decision: string };
 
-const refuse = (status: number, message: string | null, decision: string): Handshake => ({
-  accepted: false,
-  status,
-  message,
-  decision,
-});
+function refuse(status: number, message: string | null, decision: string): Handshake {
+  return { accepted: false, status, message, decision };
+}
 
 /** The upgrade request as `$connect` events carry it, and as identity sources read it. */
 export function handshakeRequest(rawHeaders: readonly string[], query: string) {

@@ -90,10 +90,8 @@ export function readMockIntegration(
 
 /** The API's integrations by `"<resource id> <HTTP method>"`. */
 function integrations(ofApi: ResourcesOfType, functions: readonly PlannedFunction[]): Map<string, IntegrationModel> {
-  const [methodResponses, integrationResponses] = [
-    ofApi("aws_api_gateway_method_response"),
-    ofApi("aws_api_gateway_integration_response"),
-  ];
+  const methodResponses = ofApi("aws_api_gateway_method_response");
+  const integrationResponses = ofApi("aws_api_gateway_integration_response");
   return new Map(
     ofApi("aws_api_gateway_integration").map((resource): [string, IntegrationModel] => [
       `${required(resource, "resource_id")} ${required(resource, "http_method")}`,
