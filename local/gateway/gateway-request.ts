@@ -5,7 +5,6 @@
  * https://github.com/middleapi/standard-server/pull/93 citing live captures), and routing and the
  * method ARN each take it from there.
  */
-import type { IncomingMessage } from "node:http";
 import type { ApiModel } from "../terraform/plan-model.ts";
 import type { IdentityRequest } from "./identity-source.ts";
 import type { IncomingProxyRequest } from "./proxy-event.ts";
@@ -45,7 +44,11 @@ export function pathBelowStage(stageName: string, path: string): string | undefi
  */
 export function gatewayRequest(
   stage: Pick<ApiModel, "stageName" | "stageVariables">,
-  received: Pick<IncomingMessage, "method" | "rawHeaders" | "socket">,
+  received: {
+    readonly method?: string | undefined;
+    readonly rawHeaders: readonly string[];
+    readonly socket: { readonly remoteAddress?: string | undefined };
+  },
   target: { readonly path: string; readonly query: string },
   body: Buffer,
   requestId: string,

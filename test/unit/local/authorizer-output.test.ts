@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseAuthorizerOutput } from "../../../local/gateway/authorizer-output.ts";
+import { parseAuthorizerOutput, readAuthorizerInvocation } from "../../../local/gateway/authorizer-output.ts";
+import type { InvokeResult } from "../../../local/lambda/lambda-runner.ts";
 
 const policy = {
   Version: "2012-10-17",
@@ -58,5 +59,45 @@ describe("parseAuthorizerOutput", () => {
 
     // Assess
     expect(parsed).toEqual({ ok: false, reason });
+  });
+});
+
+describe("readAuthorizerInvocation", () => {
+  it.each<[string, InvokeResult, ReturnType<typeof readAuthorizerInvocation>]>([
+    [
+      "a failure with exactly Unauthorized",
+      { ok: false, errorType: "Error", errorMessage: "Unauthorized" },
+      { kind: "unauthorized" },
+    ],
+    [
+      "any other failure",
+      { ok: false, errorType: "Error", errorMessage: "unauthorized" },
+      { kind: "error", detail: "Error: unauthorized" },
+    ],
+    [
+      "an output API Gateway refuses",
+      { ok: true, payload: { principalId: "a" } },
+      { kind: "error", detail: "policyDocument is missing or not an object" },
+    ],
+    [
+      "a valid output",
+      { ok: true, payload: { principalId: "a", policyDocument: policy } },
+      {
+        kind: "grant",
+        grant: {
+          principalId: "a",
+          policy: { statements: [{ effect: "Allow", actions: ["execute-api:Invoke"], resources: ["arn:x"] }] },
+          context: {},
+        },
+      },
+    ],
+  ])("reads %s", (_name, result, expected) => {
+    // Prepare: the invocation result above
+
+    // Act
+    const invocation = readAuthorizerInvocation(result);
+
+    // Assess
+    expect(invocation).toEqual(expected);
   });
 });

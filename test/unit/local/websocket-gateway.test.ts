@@ -6,6 +6,7 @@ import { parseIdentitySources } from "../../../local/gateway/identity-source.ts"
 import type { InvokeResult } from "../../../local/lambda/lambda-runner.ts";
 import type { WebSocketApiModel } from "../../../local/terraform/plan-model.ts";
 import { newConnectionId, selectRoute } from "../../../local/gateway/websocket-events.ts";
+import { authorizerHandshake, integrationHandshake } from "../../../local/gateway/websocket-handshake.ts";
 import { createWebSocketGateway, type WebSocketGateway } from "../../../local/gateway/websocket-gateway.ts";
 import { FakeInvoker, connect, plannedFunction } from "../../support/local-fakes.ts";
 
@@ -122,6 +123,48 @@ describe("newConnectionId", () => {
 
     // Assess
     expect([/^[A-Za-z0-9+/]{16}$/.test(first), first === second]).toEqual([true, false]);
+  });
+});
+
+describe("authorizerHandshake", () => {
+  const arn = "arn:aws:execute-api:us-east-1:000000000000:ws1/dev/$connect";
+  const output = (effect: string) => ({
+    principalId: "alice",
+    policyDocument: { Statement: [{ Action: "execute-api:Invoke", Effect: effect, Resource: arn }] },
+  });
+
+  it.each<[string, InvokeResult, number | "accepted"]>([
+    ["an Allow for $connect", { ok: true, payload: output("Allow") }, "accepted"],
+    ["a Deny", { ok: true, payload: output("Deny") }, 403],
+    ["a failure with exactly Unauthorized", { ok: false, errorType: "Error", errorMessage: "Unauthorized" }, 401],
+    ["any other failure", { ok: false, errorType: "Error", errorMessage: "boom" }, 500],
+    ["an output without a policy", { ok: true, payload: { principalId: "alice" } }, 500],
+  ])("answers %s with %s", (_name, result, expected) => {
+    // Prepare: the authorizer's result above
+
+    // Act
+    const handshake = authorizerHandshake(result, arn);
+
+    // Assess
+    expect(handshake.accepted ? "accepted" : handshake.status).toBe(expected);
+  });
+});
+
+describe("integrationHandshake", () => {
+  it.each<[string, InvokeResult, number | "accepted"]>([
+    ["a 200", { ok: true, payload: { statusCode: 200 } }, "accepted"],
+    ["no status code", { ok: true, payload: null }, "accepted"],
+    ["a 403", { ok: true, payload: { statusCode: 403 } }, 403],
+    ["a 302", { ok: true, payload: { statusCode: 302 } }, 302],
+    ["a failure", { ok: false, errorType: "Error", errorMessage: "boom" }, 500],
+  ])("answers %s from the $connect integration with %s", (_name, result, expected) => {
+    // Prepare: the integration's result above
+
+    // Act
+    const handshake = integrationHandshake(result, undefined, "none");
+
+    // Assess
+    expect(handshake.accepted ? "accepted" : handshake.status).toBe(expected);
   });
 });
 
