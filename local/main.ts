@@ -5,12 +5,13 @@
 import { existsSync } from "node:fs";
 import { cp, mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { createServer } from "node:net";
+import { createServer } from "node:http";
 import { basename, join, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { buildAllPackages, comparePackages } from "../scripts/lambda-packages.ts";
 import { removeStage, repoRoot, stageWorkspace } from "./terraform/terraform-cli.ts";
 import { curlLines } from "./curl-lines.ts";
+import { closeServer, listen } from "./fakes/loopback-http.ts";
 import { lambdaNode, lambdaNodeMajor } from "./lambda/lambda-node.ts";
 import { startLocalRun } from "./local-run.ts";
 import { initiateAuthCurl } from "./cognito-services.ts";
@@ -82,15 +83,13 @@ const portInUse = (port: number): string =>
   `port ${port} on 127.0.0.1 is in use: pass another with --port <port>, or --port 0 to pick a free one`;
 
 /** Fails before any Terraform work (~25 s) when the port is taken; the front binds it again later. */
-function checkPortFree(port: number): Promise<void> {
-  if (port === 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", (error: NodeJS.ErrnoException) =>
-      reject(error.code === "EADDRINUSE" ? new Error(portInUse(port)) : error),
-    );
-    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve()));
+async function checkPortFree(port: number): Promise<void> {
+  if (port === 0) return;
+  const probe = createServer();
+  await listen(probe, port).catch((error: unknown) => {
+    throw (error as NodeJS.ErrnoException).code === "EADDRINUSE" ? new Error(portInUse(port)) : error;
   });
+  await closeServer(probe);
 }
 
 async function main(): Promise<void> {
