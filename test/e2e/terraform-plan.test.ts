@@ -105,7 +105,7 @@ describe("terraform plan, offline", () => {
       // from the configuration instead.
       const configuration = plan.configuration as { root_module?: { module_calls?: Record<string, ModuleCall> } };
       const tokenService = configuration.root_module?.module_calls?.token_service;
-      expect(JSON.stringify(tokenService?.expressions?.environment_variables)).toContain("local.cors_environment");
+      expect(JSON.stringify(tokenService?.expressions?.environment_variables)).toContain("local.token_service_environment");
       expectNoSigningKeyMaterial(plan);
     },
     planTimeout,
