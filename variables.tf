@@ -541,6 +541,28 @@ variable "secret" {
     error_message = "secret.rotation_schedule_expression must look like \"rate(30 days)\" or \"cron(0 4 1 * ? *)\"."
   }
 
+  # Secrets Manager rotates at any time in a rotation window, the whole UTC day for
+  # automatically_after_days and rate(N days), one hour for rate(N hours)
+  # (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RotationRulesType.html, Duration),
+  # so two rotations may come one window less than the interval apart. Tokens signed with the
+  # replaced key verify only while it is AWSPREVIOUS, until the next rotation: that must outlast an
+  # access token and the clock tolerance. A cron() schedule is left to you.
+  validation {
+    condition = (
+      alltrue([for kind in ["hs256", "es256", "rs256", "eddsa"] : var.issuers[kind] == null]) || !var.secret.create || !var.token_service.create
+      || (
+        var.secret.rotation_schedule_expression == null
+        ? (var.secret.rotation_automatically_after_days - 1) * 86400
+        : try(
+          (tonumber(regex("^rate\\(([0-9]+) hours?\\)$", var.secret.rotation_schedule_expression)[0]) - 1) * 3600,
+          (tonumber(regex("^rate\\(([0-9]+) days?\\)$", var.secret.rotation_schedule_expression)[0]) - 1) * 86400,
+          31536000,
+        )
+      ) >= var.token_service.access_token_ttl_seconds + var.authorizer.clock_tolerance_seconds
+    )
+    error_message = "Rotations can come one rotation window (a UTC day, or an hour for rate(N hours)) sooner than the schedule says, and tokens signed with the replaced key stop verifying at the next rotation: the schedule less one window must be at least token_service.access_token_ttl_seconds plus authorizer.clock_tolerance_seconds. Rotate every 2 days or more (rotation_automatically_after_days = 1 can rotate twice within minutes), or lengthen the rate()."
+  }
+
   validation {
     condition     = var.secret.recovery_window_in_days == 0 || (var.secret.recovery_window_in_days >= 7 && var.secret.recovery_window_in_days <= 30)
     error_message = "secret.recovery_window_in_days must be 0 (delete immediately) or between 7 and 30."

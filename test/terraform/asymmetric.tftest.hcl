@@ -314,3 +314,71 @@ run "hs256_leaves_the_well_known_paths_to_routes" {
     error_message = "Without an asymmetric issuer the module does not claim /.well-known paths."
   }
 }
+
+################################################################################
+# Rotation schedule: the replaced key must outlast the tokens it signed
+################################################################################
+
+run "rejects_daily_rotation" {
+  command = plan
+
+  variables {
+    issuers = { es256 = {} }
+    secret  = { rotation_automatically_after_days = 1 }
+  }
+
+  expect_failures = [var.secret]
+}
+
+run "rejects_an_hourly_rate_shorter_than_a_token" {
+  command = plan
+
+  variables {
+    issuers       = { rs256 = {} }
+    token_service = { access_token_ttl_seconds = 14400 }
+    secret        = { rotation_schedule_expression = "rate(4 hours)" }
+  }
+
+  expect_failures = [var.secret]
+}
+
+run "rejects_a_daily_rate_for_hs256_too" {
+  command = plan
+
+  variables {
+    secret = { rotation_schedule_expression = "rate(1 day)" }
+  }
+
+  expect_failures = [var.secret]
+}
+
+run "accepts_schedules_that_outlast_a_token" {
+  command = plan
+
+  variables {
+    issuers = { es256 = {} }
+    # (4 - 1) hours >= 900 s + 30 s
+    secret = { rotation_schedule_expression = "rate(4 hours)" }
+  }
+
+  assert {
+    condition     = length(module.signing_secret) == 1
+    error_message = "rate(4 hours) outlasts a 15-minute token and must be accepted."
+  }
+}
+
+run "accepts_two_days_for_a_one_day_token" {
+  command = plan
+
+  variables {
+    issuers       = { es256 = {} }
+    token_service = { access_token_ttl_seconds = 86400 }
+    authorizer    = { clock_tolerance_seconds = 0 }
+    secret        = { rotation_automatically_after_days = 2 }
+  }
+
+  assert {
+    condition     = length(module.signing_secret) == 1
+    error_message = "Two days less one window is a day: enough for a one-day token with no clock tolerance."
+  }
+}
