@@ -198,17 +198,23 @@ locals {
   }
 
   # docs/lambda-configuration.md § Token service.
-  token_service_environment = !local.token_service_enabled ? null : merge({
-    USERS_TABLE_NAME          = local.table_name
-    SIGNING_SECRET_ARN        = local.signing_secret_arn
-    SIGNING_ALGORITHM         = local.signing_algorithm
-    TOKEN_ISSUER              = local.self_issuer
-    TOKEN_AUDIENCE            = local.self_audiences[0]
-    ACCESS_TOKEN_TTL_SECONDS  = tostring(var.token_service.access_token_ttl_seconds)
-    REFRESH_TOKEN_TTL_SECONDS = tostring(var.token_service.refresh_token_ttl_seconds)
-    LOCKOUT_MAX_ATTEMPTS      = tostring(var.token_service.lockout_max_attempts)
-    LOCKOUT_SECONDS           = tostring(var.token_service.lockout_seconds)
-  }, local.cors_environment)
+  token_service_environment = !local.token_service_enabled ? null : merge(
+    {
+      USERS_TABLE_NAME          = local.table_name
+      SIGNING_SECRET_ARN        = local.signing_secret_arn
+      SIGNING_ALGORITHM         = local.signing_algorithm
+      TOKEN_ISSUER              = local.self_issuer
+      TOKEN_AUDIENCE            = local.self_audiences[0]
+      ACCESS_TOKEN_TTL_SECONDS  = tostring(var.token_service.access_token_ttl_seconds)
+      REFRESH_TOKEN_TTL_SECONDS = tostring(var.token_service.refresh_token_ttl_seconds)
+      LOCKOUT_MAX_ATTEMPTS      = tostring(var.token_service.lockout_max_attempts)
+      LOCKOUT_SECONDS           = tostring(var.token_service.lockout_seconds)
+    },
+    # Cache-Control of the JWKS and discovery documents; a new key signs twice this long after it is
+    # published (lambda-src/token-service/key-publication.ts).
+    local.asymmetric_enabled ? { JWKS_MAX_AGE_SECONDS = tostring(var.token_service.jwks_max_age_seconds) } : {},
+    local.cors_environment,
+  )
 }
 
 module "token_service" {

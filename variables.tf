@@ -371,15 +371,21 @@ variable "sample_api" {
 ################################################################################
 
 variable "token_service" {
-  description = "The token service (POST /auth/token, /auth/refresh, /auth/logout; with an asymmetric issuer also GET /.well-known/jwks.json and /.well-known/openid-configuration), created when issuers.hs256, es256, rs256 or eddsa is set and `create` is true: token lifetimes and login lockout."
+  description = "The token service (POST /auth/token, /auth/refresh, /auth/logout; with an asymmetric issuer also GET /.well-known/jwks.json and /.well-known/openid-configuration), created when issuers.hs256, es256, rs256 or eddsa is set and `create` is true: token lifetimes and login lockout. With an asymmetric issuer, `jwks_max_age_seconds` is how long verifiers may cache the JWKS and discovery documents (Cache-Control), and a new key signs only twice that long after it is published: 3600 for HTTP API JWT authorizers, which may cache keys for two hours."
   type = object({
     create                    = optional(bool, true)
     access_token_ttl_seconds  = optional(number, 900)
     refresh_token_ttl_seconds = optional(number, 2592000)
     lockout_max_attempts      = optional(number, 5)
     lockout_seconds           = optional(number, 900)
+    jwks_max_age_seconds      = optional(number, 300)
   })
   default = {}
+
+  validation {
+    condition     = var.token_service.jwks_max_age_seconds >= 1 && var.token_service.jwks_max_age_seconds <= 3600 && floor(var.token_service.jwks_max_age_seconds) == var.token_service.jwks_max_age_seconds
+    error_message = "token_service.jwks_max_age_seconds must be a whole number of seconds from 1 to 3600."
+  }
 
   validation {
     condition = (
@@ -546,7 +552,9 @@ variable "secret" {
   # (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RotationRulesType.html, Duration),
   # so two rotations may come one window less than the interval apart. Tokens signed with the
   # replaced key verify only while it is AWSPREVIOUS, until the next rotation: that must outlast an
-  # access token and the clock tolerance. A cron() schedule is left to you.
+  # access token and the clock tolerance, and with an asymmetric key also the time the replaced key
+  # keeps signing after a rotation (twice jwks_max_age_seconds, lambda-src/token-service/key-publication.ts).
+  # A cron() schedule is left to you.
   validation {
     condition = (
       alltrue([for kind in ["hs256", "es256", "rs256", "eddsa"] : var.issuers[kind] == null]) || !var.secret.create || !var.token_service.create
@@ -558,9 +566,12 @@ variable "secret" {
           (tonumber(regex("^rate\\(([0-9]+) days?\\)$", var.secret.rotation_schedule_expression)[0]) - 1) * 86400,
           31536000,
         )
-      ) >= var.token_service.access_token_ttl_seconds + var.authorizer.clock_tolerance_seconds
+        ) >= (
+        var.token_service.access_token_ttl_seconds + var.authorizer.clock_tolerance_seconds
+        + (var.issuers.hs256 == null ? 2 * var.token_service.jwks_max_age_seconds : 0)
+      )
     )
-    error_message = "Rotations can come one rotation window (a UTC day, or an hour for rate(N hours)) sooner than the schedule says, and tokens signed with the replaced key stop verifying at the next rotation: the schedule less one window must be at least token_service.access_token_ttl_seconds plus authorizer.clock_tolerance_seconds. Rotate every 2 days or more (rotation_automatically_after_days = 1 can rotate twice within minutes), or lengthen the rate()."
+    error_message = "Rotations can come one rotation window (a UTC day, or an hour for rate(N hours)) sooner than the schedule says, and tokens signed with the replaced key stop verifying at the next rotation: the schedule less one window must be at least token_service.access_token_ttl_seconds plus authorizer.clock_tolerance_seconds (plus twice token_service.jwks_max_age_seconds with es256, rs256 or eddsa). Rotate every 2 days or more (rotation_automatically_after_days = 1 can rotate twice within minutes), or lengthen the rate()."
   }
 
   validation {

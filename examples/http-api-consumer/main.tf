@@ -26,6 +26,12 @@ module "jwt_api" {
     }
   }
 
+  # HTTP API JWT authorizers may cache the key set for two hours: the documents say to cache for one,
+  # and a new key signs only two hours after it is published, so no consumer meets an unknown kid.
+  token_service = {
+    jwks_max_age_seconds = 3600
+  }
+
   secret = {
     # An example is torn down often; keep 7+ days for real deployments.
     recovery_window_in_days = 0

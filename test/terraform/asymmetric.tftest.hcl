@@ -80,6 +80,7 @@ run "es256_issuer_defaults_to_the_stage_url" {
       && local.token_service_environment.TOKEN_ISSUER == "https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/v1"
       && local.token_service_environment.TOKEN_AUDIENCE == "demo"
       && local.token_service_environment.SIGNING_SECRET_ARN == "arn:aws:secretsmanager:eu-west-1:123456789012:secret:demo/jwt-signing-key-AbCdEf"
+      && local.token_service_environment.JWKS_MAX_AGE_SECONDS == "300"
     )
     error_message = "The token service must sign ES256 for the stage URL with the module's secret."
   }
@@ -367,18 +368,74 @@ run "accepts_schedules_that_outlast_a_token" {
   }
 }
 
-run "accepts_two_days_for_a_one_day_token" {
+run "accepts_two_days_for_a_token_that_fits" {
   command = plan
 
   variables {
-    issuers       = { es256 = {} }
-    token_service = { access_token_ttl_seconds = 86400 }
+    issuers = { es256 = {} }
+    # 85800 s + 0 s + 2 x 300 s of signing delay = one day
+    token_service = { access_token_ttl_seconds = 85800 }
     authorizer    = { clock_tolerance_seconds = 0 }
     secret        = { rotation_automatically_after_days = 2 }
   }
 
   assert {
     condition     = length(module.signing_secret) == 1
-    error_message = "Two days less one window is a day: enough for a one-day token with no clock tolerance."
+    error_message = "Two days less one window is a day: enough for the token, the tolerance and the signing delay."
   }
+}
+
+run "asymmetric_counts_the_signing_delay" {
+  command = plan
+
+  variables {
+    issuers       = { rs256 = {} }
+    token_service = { access_token_ttl_seconds = 86400 }
+    authorizer    = { clock_tolerance_seconds = 0 }
+    secret        = { rotation_automatically_after_days = 2 }
+  }
+
+  expect_failures = [var.secret]
+}
+
+run "hs256_has_no_signing_delay" {
+  command = plan
+
+  variables {
+    token_service = { access_token_ttl_seconds = 86400 }
+    authorizer    = { clock_tolerance_seconds = 0, result_ttl_in_seconds = 60 }
+    secret        = { rotation_automatically_after_days = 2 }
+  }
+
+  assert {
+    condition     = length(module.signing_secret) == 1 && !contains(keys(local.token_service_environment), "JWKS_MAX_AGE_SECONDS")
+    error_message = "An HS256 key signs at once and publishes nothing: two days cover a one-day token, and no JWKS_MAX_AGE_SECONDS."
+  }
+}
+
+run "http_api_consumers_get_an_hour_of_cache_and_two_of_delay" {
+  command = plan
+
+  variables {
+    issuers = { rs256 = {} }
+    # (4 - 1) h = 10800 s >= 900 s + 30 s + 2 x 3600 s
+    token_service = { jwks_max_age_seconds = 3600 }
+    secret        = { rotation_schedule_expression = "rate(4 hours)" }
+  }
+
+  assert {
+    condition     = local.token_service_environment.JWKS_MAX_AGE_SECONDS == "3600"
+    error_message = "token_service.jwks_max_age_seconds must reach the token service as JWKS_MAX_AGE_SECONDS."
+  }
+}
+
+run "rejects_a_jwks_max_age_over_an_hour" {
+  command = plan
+
+  variables {
+    issuers       = { es256 = {} }
+    token_service = { jwks_max_age_seconds = 7200 }
+  }
+
+  expect_failures = [var.token_service]
 }
