@@ -11,7 +11,7 @@ import { unzipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { privateJwkFromSecret } from "../../lambda-src/shared/asymmetric-jwk.ts";
 import { keyBytesFromSecret } from "../../lambda-src/shared/signing-secret.ts";
-import { startSecretsManagerServer, type SecretsManagerServer } from "../../local/secrets-manager-server.ts";
+import { startSecretsManagerServer, type SecretsManagerServer } from "../../local/fakes/secrets-manager-server.ts";
 import { buildPackage } from "../../scripts/lambda-packages.ts";
 import { runPackagedHandler, writePackage } from "../support/packaged-lambda.ts";
 
