@@ -11,7 +11,7 @@ import type { IssuerConfig, SecretKeyIssuerConfig } from "../../../lambda-src/au
 import type { AsymmetricSigningAlgorithm } from "../../../lambda-src/shared/signing-algorithm.ts";
 import { newKeySecret, versionKeyImporter } from "../../../lambda-src/shared/signing-keys.ts";
 import { SigningSecret, type SecretVersion } from "../../../lambda-src/shared/signing-secret.ts";
-import { startSecretsManagerServer, type SecretsManagerServer } from "../../../local/secrets-manager-server.ts";
+import { startSecretsManagerServer, type SecretsManagerServer } from "../../../local/fakes/secrets-manager-server.ts";
 import { openApiRoute, tokenEvent } from "../../support/authorizer-events.ts";
 import { pointAwsAt } from "../../support/loopback-aws.ts";
 import { hmacWithPublicKey } from "../../support/tokens.ts";
