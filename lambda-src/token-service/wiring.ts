@@ -43,7 +43,14 @@ export function wireTokenService(wiring: TokenServiceWiring): TokenServiceHandle
   const now = wiring.now ?? Date.now;
   const algorithm = wiring.signing?.algorithm ?? "HS256";
   const read = secretsManagerReader({ secretId: config.signingSecretArn });
-  const signingSecret = new SigningSecret(read, { now, importKey: versionKeyImporter(algorithm, "sign") });
+  const maxAgeMs = (wiring.signing?.jwksMaxAgeSeconds ?? 0) * 1000;
+  const signingSecret = new SigningSecret(read, {
+    now,
+    importKey: versionKeyImporter(algorithm, "sign"),
+    // A signer publishing its keys re-reads AWSCURRENT at least as often as verifiers may re-read
+    // the JWKS, so a finished rotation signs within max(2 × max-age after createSecret, max-age).
+    ...(isAsymmetric(algorithm) ? { refreshAfterMs: Math.min(maxAgeMs, 5 * 60_000) } : {}),
+  });
   const delayMs = signingDelayMs(wiring.signing?.jwksMaxAgeSeconds ?? 0);
   const dummyHash = hashPassword(randomBytes(32).toString("base64url"), wiring.dummyHashParameters);
   // Awaited by the first login that needs it; a failure until then must not end the runtime as an unhandled rejection.
@@ -70,7 +77,7 @@ export function wireTokenService(wiring: TokenServiceWiring): TokenServiceHandle
   const wellKnown = createWellKnownHandler({
     issuer: wiring.signing.issuer,
     algorithm,
-    keys: new PublishedKeys(read, algorithm, { maxAgeMs: wiring.signing.jwksMaxAgeSeconds * 1000, now }),
+    keys: new PublishedKeys(read, algorithm, { maxAgeMs, now }),
     maxAgeSeconds: wiring.signing.jwksMaxAgeSeconds,
     now,
     log,
