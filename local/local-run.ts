@@ -18,7 +18,7 @@ import {
   startLocalServices,
 } from "./local-services.ts";
 import { startExamplePage, type ExamplePage } from "./page-server.ts";
-import { stageUrlIssuerRewrites } from "./signing-keys.ts";
+import { plannedSigningAlgorithm, stageUrlIssuerRewrites } from "./signing-keys.ts";
 import { buildApiModel, type ApiModel, type FunctionModel } from "./terraform/plan-model.ts";
 import { plannedResources } from "./terraform/terraform-state.ts";
 import { createWebSocketGateway } from "./gateway/websocket-gateway.ts";
@@ -86,7 +86,7 @@ function reachableFunctions(model: ApiModel): FunctionModel[] {
 export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun> {
   const model = buildApiModel(await plannedResources(options.rootDir), options.rootDir);
   const demo = demoUsersFor(model, options.demoUser.username, options.demoUser.password);
-  const services = await startLocalServices(model, options.signingSecret);
+  const services = await startLocalServices(model, options.signingSecret, plannedSigningAlgorithm(model));
   let runner: LambdaRunner | undefined;
   let cognito: LocalCognito | undefined;
   let page: ExamplePage | undefined;

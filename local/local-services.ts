@@ -8,7 +8,8 @@ import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from
 import { startDynamoDbServer } from "./fakes/dynamodb-server.ts";
 import type { ApiModel, TableModel } from "./terraform/plan-model.ts";
 import { startSecretsManagerServer } from "./fakes/secrets-manager-server.ts";
-import { plannedSigningAlgorithm, rotateSigningSecret } from "./signing-keys.ts";
+import type { SigningAlgorithm } from "../lambda-src/shared/signing-algorithm.ts";
+import { rotateSigningSecret } from "./signing-keys.ts";
 
 export const localRegion = "us-east-1";
 /** The account the local Secrets Manager writes into its ARNs. */
@@ -52,7 +53,12 @@ export interface LocalServices {
   close(): Promise<void>;
 }
 
-export async function startLocalServices(model: ApiModel, signingSecret: string): Promise<LocalServices> {
+/** `algorithm`: the plan's SIGNING_ALGORITHM (signing-keys.ts); with HS256 the secrets hold `signingSecret`. */
+export async function startLocalServices(
+  model: ApiModel,
+  signingSecret: string,
+  algorithm: SigningAlgorithm = "HS256",
+): Promise<LocalServices> {
   const closers: (() => Promise<void>)[] = [];
   const environment: Record<string, string> = {
     AWS_REGION: localRegion,
@@ -63,7 +69,6 @@ export async function startLocalServices(model: ApiModel, signingSecret: string)
   const rewrites = new Map<string, string>();
   let dynamoDbEndpoint: string | undefined;
   const secretIds: string[] = [];
-  const algorithm = plannedSigningAlgorithm(model);
   let rotateSigningSecrets = (): Promise<string[]> => Promise.resolve([]);
   const close = async (): Promise<void> => {
     for (const closer of closers.reverse()) await closer();
