@@ -2,28 +2,55 @@
 # Issuers
 ################################################################################
 
+# The issuer the module's own token service signs for: at most one of issuers.hs256, es256, rs256
+# and eddsa (variables.tf), with the signing secret, the users table, the rotation and the token
+# service's routes behind it.
 locals {
-  hs256_enabled         = var.issuers.hs256 != null
-  token_service_enabled = local.hs256_enabled && var.token_service.create
-  create_secret         = local.hs256_enabled && var.secret.create
+  # JWS "alg" names (https://www.rfc-editor.org/rfc/rfc7518#section-3.1, RFC 8037 for EdDSA).
+  signing_algorithms  = { hs256 = "HS256", es256 = "ES256", rs256 = "RS256", eddsa = "EdDSA" }
+  self_issued_kinds   = [for kind in keys(local.signing_algorithms) : kind if var.issuers[kind] != null]
+  self_issued_kind    = try(local.self_issued_kinds[0], null)
+  self_issued_enabled = local.self_issued_kind != null
+  asymmetric_enabled  = local.self_issued_enabled && local.self_issued_kind != "hs256"
+  signing_algorithm   = local.self_issued_enabled ? local.signing_algorithms[local.self_issued_kind] : null
+  self_issuer_input   = local.self_issued_enabled ? var.issuers[local.self_issued_kind] : null
+
+  token_service_enabled = local.self_issued_enabled && var.token_service.create
+  create_secret         = local.self_issued_enabled && var.secret.create
   create_table          = local.token_service_enabled && var.table.create
 
-  hs256_issuer    = local.hs256_enabled ? coalesce(try(var.issuers.hs256.issuer, null), "urn:jwt-api:${var.name}") : null
-  hs256_audiences = local.hs256_enabled ? coalesce(try(var.issuers.hs256.audiences, null), [var.name]) : []
+  # An asymmetric issuer's tokens are checked by verifiers that fetch <iss>/.well-known/openid-configuration,
+  # so by default it is the stage URL those routes are served under, built as the provider builds
+  # the stage's invoke_url: API id, the API's region (from its execution ARN,
+  # arn:PARTITION:execute-api:REGION:ACCOUNT:ID) and the partition's DNS suffix. Not invoke_url
+  # itself: stage -> deployment -> integrations -> token service -> TOKEN_ISSUER would be a cycle,
+  # while the API's id and ARN depend on no Lambda. HS256 keeps its URN: a new iss would log
+  # everyone out.
+  stage_url = local.asymmetric_enabled ? "https://${module.rest_api.rest_api_id}.execute-api.${split(":", module.rest_api.rest_api_execution_arn)[3]}.${data.aws_partition.current[0].dns_suffix}/${var.stage.name}" : null
+  self_issuer = (
+    !local.self_issued_enabled ? null :
+    coalesce(local.self_issuer_input.issuer, local.asymmetric_enabled ? local.stage_url : "urn:jwt-api:${var.name}")
+  )
+  self_audiences = local.self_issued_enabled ? coalesce(local.self_issuer_input.audiences, [var.name]) : []
 
-  signing_secret_arn = local.create_secret ? try(module.signing_secret[0].secretsmanager_secret_arn, null) : (local.hs256_enabled ? var.secret.arn : null)
+  # The public documents verifiers read (OpenID Connect Discovery 1.0 § 4: the configuration sits at
+  # the issuer plus /.well-known/openid-configuration).
+  jwks_uri                 = local.asymmetric_enabled ? "${local.self_issuer}/.well-known/jwks.json" : null
+  openid_configuration_url = local.asymmetric_enabled ? "${local.self_issuer}/.well-known/openid-configuration" : null
+
+  signing_secret_arn = local.create_secret ? try(module.signing_secret[0].secretsmanager_secret_arn, null) : (local.self_issued_enabled ? var.secret.arn : null)
 
   # JWT_ISSUERS, in the issuer-object format of docs/lambda-configuration.md § Authorizer. Unset
   # optional fields are dropped rather than sent as null.
   jwt_issuers = concat(
-    local.hs256_enabled ? [{
+    local.self_issued_enabled ? [{
       for key, value in {
-        type            = "hs256"
-        issuer          = local.hs256_issuer
-        audiences       = local.hs256_audiences
+        type            = local.self_issued_kind
+        issuer          = local.self_issuer
+        audiences       = local.self_audiences
         secret_arn      = local.signing_secret_arn
-        typ             = try(var.issuers.hs256.typ, null)
-        required_claims = try(var.issuers.hs256.required_claims, [])
+        typ             = local.self_issuer_input.typ
+        required_claims = local.self_issuer_input.required_claims
       } : key => value if value != null
     }] : [],
     [
@@ -64,6 +91,10 @@ locals {
       } : key => value if value != null
     }],
   )
+}
+
+data "aws_partition" "current" {
+  count = local.asymmetric_enabled ? 1 : 0
 }
 
 ################################################################################
@@ -110,6 +141,7 @@ module "signing_secret" {
   recovery_window_in_days           = var.secret.recovery_window_in_days
   rotation_automatically_after_days = var.secret.rotation_automatically_after_days
   rotation_schedule_expression      = var.secret.rotation_schedule_expression
+  signing_algorithm                 = local.signing_algorithm
 
   rotation_function = local.function_settings["secret-rotation"]
 
@@ -164,6 +196,25 @@ locals {
     CORS_ALLOW_CREDENTIALS = tostring(var.cors.allow_credentials)
     CORS_EXPOSE_HEADERS    = join(",", var.cors.expose_headers)
   }
+
+  # docs/lambda-configuration.md § Token service.
+  token_service_environment = !local.token_service_enabled ? null : merge(
+    {
+      USERS_TABLE_NAME          = local.table_name
+      SIGNING_SECRET_ARN        = local.signing_secret_arn
+      SIGNING_ALGORITHM         = local.signing_algorithm
+      TOKEN_ISSUER              = local.self_issuer
+      TOKEN_AUDIENCE            = local.self_audiences[0]
+      ACCESS_TOKEN_TTL_SECONDS  = tostring(var.token_service.access_token_ttl_seconds)
+      REFRESH_TOKEN_TTL_SECONDS = tostring(var.token_service.refresh_token_ttl_seconds)
+      LOCKOUT_MAX_ATTEMPTS      = tostring(var.token_service.lockout_max_attempts)
+      LOCKOUT_SECONDS           = tostring(var.token_service.lockout_seconds)
+    },
+    # Cache-Control of the JWKS and discovery documents; a new key signs twice this long after it is
+    # published (lambda-src/token-service/key-publication.ts).
+    local.asymmetric_enabled ? { JWKS_MAX_AGE_SECONDS = tostring(var.token_service.jwks_max_age_seconds) } : {},
+    local.cors_environment,
+  )
 }
 
 module "token_service" {
@@ -171,18 +222,9 @@ module "token_service" {
   count  = local.token_service_enabled ? 1 : 0
 
   function    = local.function_settings["token-service"]
-  description = "Issues, refreshes and revokes HS256 tokens for ${var.name}"
+  description = "Issues, refreshes and revokes ${local.signing_algorithm} tokens for ${var.name}"
 
-  environment_variables = merge({
-    USERS_TABLE_NAME          = local.table_name
-    SIGNING_SECRET_ARN        = local.signing_secret_arn
-    TOKEN_ISSUER              = local.hs256_issuer
-    TOKEN_AUDIENCE            = local.hs256_audiences[0]
-    ACCESS_TOKEN_TTL_SECONDS  = tostring(var.token_service.access_token_ttl_seconds)
-    REFRESH_TOKEN_TTL_SECONDS = tostring(var.token_service.refresh_token_ttl_seconds)
-    LOCKOUT_MAX_ATTEMPTS      = tostring(var.token_service.lockout_max_attempts)
-    LOCKOUT_SECONDS           = tostring(var.token_service.lockout_seconds)
-  }, local.cors_environment)
+  environment_variables = local.token_service_environment
 
   attach_policy_json = true
   policy_json        = local.token_service_policy
@@ -202,17 +244,21 @@ locals {
         Action   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
         Resource = [local.table_arn, "${local.table_arn}/index/*"]
       }],
-      # The token service signs with AWSCURRENT and never reads another version
-      # (lambda-src/shared/signing-secret.ts reads AWSPREVIOUS only to verify); AWSPENDING, a key still being
-      # rotated in, and AWSPREVIOUS stay unreadable. secretsmanager:VersionStage is
-      # a multi-valued GetSecretValue condition key:
+      # The token service signs with AWSCURRENT. An HS256 one never reads another version
+      # (lambda-src/shared/signing-secret.ts reads AWSPREVIOUS only to verify), so AWSPENDING, a key
+      # still being rotated in, and AWSPREVIOUS stay unreadable. An asymmetric one also publishes the
+      # public halves of AWSPENDING (a new key is in the JWKS before it signs) and AWSPREVIOUS (tokens
+      # it signed stay verifiable until they expire), and keeps signing with AWSPREVIOUS until a new
+      # AWSCURRENT has been published long enough (lambda-src/token-service/key-publication.ts).
+      # secretsmanager:VersionStage is a multi-valued
+      # GetSecretValue condition key:
       # https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecretsmanager.html
       [{
         Sid       = "ReadSigningKey"
         Effect    = "Allow"
         Action    = "secretsmanager:GetSecretValue"
         Resource  = local.signing_secret_arn
-        Condition = { "ForAnyValue:StringEquals" = { "secretsmanager:VersionStage" = ["AWSCURRENT"] } }
+        Condition = { "ForAnyValue:StringEquals" = { "secretsmanager:VersionStage" = local.asymmetric_enabled ? ["AWSCURRENT", "AWSPENDING", "AWSPREVIOUS"] : ["AWSCURRENT"] } }
       }],
       # Secrets Manager names the secret in the encryption context, so the key decrypts only it:
       # https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html
@@ -263,11 +309,24 @@ locals {
     } : {},
   )
 
+  # The token service's public JWKS and OpenID configuration, with an asymmetric issuer. Verifiers
+  # (jose, aws-jwt-verify, API Gateway's own JWT authorizers) fetch them without a token, so no
+  # authorizer stands before them and they are not JWT_ROUTES entries; the rest-api module gives
+  # them their Lambda permission, CORS preflight and a place in the deployment trigger as any route.
+  discovery_routes = local.asymmetric_enabled && local.token_service_enabled ? {
+    well_known_jwks                 = { method = "GET", path = "/.well-known/jwks.json" }
+    well_known_openid_configuration = { method = "GET", path = "/.well-known/openid-configuration" }
+  } : {}
+
   builtin_routes = merge(
     local.token_service_enabled ? {
       for name, path in { auth_token = "/auth/token", auth_refresh = "/auth/refresh", auth_logout = "/auth/logout" } :
       name => { method = "POST", path = path, function = "token-service", function_arn = null, protected = false, scopes = [], groups = [], throttling = null }
     } : {},
+    {
+      for name, route in local.discovery_routes :
+      name => { method = route.method, path = route.path, function = "token-service", function_arn = null, protected = false, scopes = [], groups = [], throttling = null }
+    },
     var.sample_api.create ? {
       sample_api = {
         method       = var.sample_api.method
@@ -381,7 +440,7 @@ module "authorizer" {
     JWKS_COOLDOWN_MS            = tostring(var.authorizer.jwks_cooldown_ms)
   }
 
-  signing_secret = local.hs256_enabled ? {
+  signing_secret = local.self_issued_enabled ? {
     arn         = local.signing_secret_arn
     kms_key_arn = var.secret.kms_key_arn
   } : null

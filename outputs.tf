@@ -42,6 +42,28 @@ output "sample_api_url" {
 }
 
 ################################################################################
+# Token issuer
+################################################################################
+
+# What another stack needs to verify the module's tokens without its secret (README § Consuming the
+# issuer): an HTTP API's JWT authorizer takes token_issuer and an audience, jose and aws-jwt-verify
+# the discovery URL or the JWKS URI. HS256 tokens need the secret, so there is nothing to publish.
+output "token_issuer" {
+  description = "The `iss` of the token service's ES256/RS256/EdDSA tokens (the stage URL unless the issuer sets one), or null without one of those issuers (HS256 tokens cannot be verified without the secret)."
+  value       = local.asymmetric_enabled ? local.self_issuer : null
+}
+
+output "token_jwks_uri" {
+  description = "URL of the token service's public JWKS (`<token_issuer>/.well-known/jwks.json`), or null when token_issuer is."
+  value       = local.jwks_uri
+}
+
+output "token_openid_configuration_url" {
+  description = "URL of the OpenID Connect discovery document (`<token_issuer>/.well-known/openid-configuration`), or null when token_issuer is."
+  value       = local.openid_configuration_url
+}
+
+################################################################################
 # Authorizer
 ################################################################################
 
@@ -130,7 +152,7 @@ output "cli_command" {
 ################################################################################
 
 output "secretsmanager_secret_arn" {
-  description = "ARN of the HS256 signing secret (created or brought), or null without an HS256 issuer. The value itself is never an output."
+  description = "ARN of the signing secret (created or brought) of issuers.hs256, es256, rs256 or eddsa, or null without one. The value itself is never an output."
   value       = local.signing_secret_arn
 }
 

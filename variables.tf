@@ -28,6 +28,12 @@ variable "issuers" {
     - `hs256`: tokens signed with the module's signing secret (issued by the token service).
       `issuer` defaults to `urn:jwt-api:<name>`, `audiences` to `[<name>]`; the token service issues
       tokens for the first audience.
+    - `es256`, `rs256`, `eddsa`: the same, signed with the secret's private key (P-256, RSA or
+      Ed25519) and verifiable by anyone: the API publishes `GET /.well-known/jwks.json` and
+      `GET /.well-known/openid-configuration`. `issuer` defaults to the stage URL
+      (`https://<api>.execute-api.<region>.amazonaws.com/<stage>`); set it to the https URL of a
+      custom domain mapped to the stage. HTTP API JWT authorizers accept RSA keys only: use `rs256`
+      for them. At most one of `hs256`, `es256`, `rs256` and `eddsa` (the token service signs one way).
     - `cognito`: Cognito user pools (`user_pool_id`, app `client_ids`, `token_use` access or id).
     - `oidc`: any OpenID Connect issuer (`issuer`, `jwks_uri`, `audiences`, `algorithms`).
     - `google`: Google ID tokens for the given OAuth `client_ids`, optionally one `hosted_domain`.
@@ -35,6 +41,24 @@ variable "issuers" {
   EOT
   type = object({
     hs256 = optional(object({
+      issuer          = optional(string)
+      audiences       = optional(list(string))
+      typ             = optional(string)
+      required_claims = optional(list(string), [])
+    }))
+    es256 = optional(object({
+      issuer          = optional(string)
+      audiences       = optional(list(string))
+      typ             = optional(string)
+      required_claims = optional(list(string), [])
+    }))
+    rs256 = optional(object({
+      issuer          = optional(string)
+      audiences       = optional(list(string))
+      typ             = optional(string)
+      required_claims = optional(list(string), [])
+    }))
+    eddsa = optional(object({
       issuer          = optional(string)
       audiences       = optional(list(string))
       typ             = optional(string)
@@ -69,13 +93,37 @@ variable "issuers" {
   }
 
   validation {
-    condition     = var.issuers.hs256 != null || length(var.issuers.cognito) > 0 || length(var.issuers.oidc) > 0 || var.issuers.google != null
-    error_message = "No issuer is configured: set at least one of issuers.hs256 (e.g. {}), issuers.cognito, issuers.oidc or issuers.google."
+    condition     = anytrue([for kind in ["hs256", "es256", "rs256", "eddsa"] : var.issuers[kind] != null]) || length(var.issuers.cognito) > 0 || length(var.issuers.oidc) > 0 || var.issuers.google != null
+    error_message = "No issuer is configured: set at least one of issuers.hs256 (e.g. {}), issuers.es256, issuers.rs256, issuers.eddsa, issuers.cognito, issuers.oidc or issuers.google."
   }
 
   validation {
-    condition     = try(length(var.issuers.hs256.audiences) > 0, true) && try(var.issuers.hs256.issuer != "", true)
-    error_message = "issuers.hs256.audiences must list at least one audience when set, and issuers.hs256.issuer must not be empty (leave them unset for the defaults)."
+    condition     = length([for kind in ["hs256", "es256", "rs256", "eddsa"] : kind if var.issuers[kind] != null]) <= 1
+    error_message = "Only one of issuers.hs256, issuers.es256, issuers.rs256 and issuers.eddsa may be set (the token service signs with one key); keep one and remove the others."
+  }
+
+  validation {
+    condition = alltrue([
+      for kind in ["hs256", "es256", "rs256", "eddsa"] :
+      try(length(var.issuers[kind].audiences) > 0, true) && try(var.issuers[kind].issuer != "", true)
+    ])
+    error_message = "issuers.hs256/es256/rs256/eddsa audiences must list at least one audience when set, and issuer must not be empty (leave them unset for the defaults)."
+  }
+
+  # Verifiers fetch <issuer>/.well-known/openid-configuration, so an asymmetric issuer is the https
+  # base URL the discovery routes are served under: no trailing slash, query or fragment
+  # (https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfig).
+  validation {
+    condition = alltrue([
+      for kind in ["es256", "rs256", "eddsa"] :
+      try(var.issuers[kind].issuer == null, true) || can(regex("^https://[^/?#\\s]+(/[^?#\\s]*[^/?#\\s])?$", var.issuers[kind].issuer))
+    ])
+    error_message = "issuers.es256/rs256/eddsa issuer must be an https:// URL without a trailing slash, query or fragment (such as https://auth.example.com, a custom domain mapped to the stage), or unset for the stage URL."
+  }
+
+  validation {
+    condition     = alltrue([for kind in ["es256", "rs256", "eddsa"] : var.issuers[kind] == null]) || var.token_service.create
+    error_message = "issuers.es256/rs256/eddsa need the token service, which signs the tokens and serves the JWKS and discovery documents: set token_service.create = true, or use issuers.hs256."
   }
 
   validation {
@@ -172,7 +220,7 @@ variable "authorizer" {
     # A token cached as allowed at its last valid second keeps working for the TTL; the module's
     # own tokens must not outlive themselves by more than their lifetime.
     # https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html
-    condition     = var.issuers.hs256 == null || !var.token_service.create || var.authorizer.result_ttl_in_seconds <= var.token_service.access_token_ttl_seconds
+    condition     = !local.self_issued_enabled || !var.token_service.create || var.authorizer.result_ttl_in_seconds <= var.token_service.access_token_ttl_seconds
     error_message = "authorizer.result_ttl_in_seconds must not exceed token_service.access_token_ttl_seconds: API Gateway keeps allowing a cached token for the TTL even after it expires. Lower the TTL (60 by default) or raise the access-token lifetime."
   }
 
@@ -246,7 +294,7 @@ variable "routes" {
 
   validation {
     # CreateDeployment refuses a REST API without methods ("The REST API doesn't contain any methods").
-    condition     = length(var.routes) > 0 || var.sample_api.create || (var.issuers.hs256 != null && var.token_service.create)
+    condition     = length(var.routes) > 0 || var.sample_api.create || local.token_service_enabled
     error_message = "The REST API would have no route, and API Gateway cannot deploy an API without methods: add a route to routes, or keep sample_api.create = true."
   }
 
@@ -287,11 +335,12 @@ variable "routes" {
     condition = length(setintersection(
       [for route in values(var.routes) : "${route.method} ${route.path}"],
       concat(
-        var.issuers.hs256 != null && var.token_service.create ? ["POST /auth/token", "POST /auth/refresh", "POST /auth/logout"] : [],
+        local.token_service_enabled ? ["POST /auth/token", "POST /auth/refresh", "POST /auth/logout"] : [],
+        [for route in values(local.discovery_routes) : "${route.method} ${route.path}"],
         var.sample_api.create ? ["${var.sample_api.method} ${var.sample_api.path}"] : [],
       )
     )) == 0
-    error_message = "A route repeats a built-in one (POST /auth/token, /auth/refresh, /auth/logout, or the sample API's method and path); pick another path or turn the built-in off."
+    error_message = "A route repeats a built-in one (POST /auth/token, /auth/refresh, /auth/logout, GET /.well-known/jwks.json and /.well-known/openid-configuration with an asymmetric issuer, or the sample API's method and path); pick another path or turn the built-in off."
   }
 
   validation {
@@ -322,15 +371,21 @@ variable "sample_api" {
 ################################################################################
 
 variable "token_service" {
-  description = "The HS256 token service (POST /auth/token, /auth/refresh, /auth/logout), created when issuers.hs256 is set and `create` is true: token lifetimes and login lockout."
+  description = "The token service (POST /auth/token, /auth/refresh, /auth/logout; with an asymmetric issuer also GET /.well-known/jwks.json and /.well-known/openid-configuration), created when issuers.hs256, es256, rs256 or eddsa is set and `create` is true: token lifetimes and login lockout. With an asymmetric issuer, `jwks_max_age_seconds` is how long verifiers may cache the JWKS and discovery documents (Cache-Control), and a new key signs only twice that long after it is published: 3600 for HTTP API JWT authorizers, which may cache keys for two hours."
   type = object({
     create                    = optional(bool, true)
     access_token_ttl_seconds  = optional(number, 900)
     refresh_token_ttl_seconds = optional(number, 2592000)
     lockout_max_attempts      = optional(number, 5)
     lockout_seconds           = optional(number, 900)
+    jwks_max_age_seconds      = optional(number, 300)
   })
   default = {}
+
+  validation {
+    condition     = var.token_service.jwks_max_age_seconds >= 1 && var.token_service.jwks_max_age_seconds <= 3600 && floor(var.token_service.jwks_max_age_seconds) == var.token_service.jwks_max_age_seconds
+    error_message = "token_service.jwks_max_age_seconds must be a whole number of seconds from 1 to 3600."
+  }
 
   validation {
     condition = (
@@ -443,10 +498,12 @@ variable "table" {
 
 variable "secret" {
   description = <<-EOT
-    The HS256 signing secret. By default the module creates it and attaches its rotation Lambda,
-    which writes the first key at creation (`rotate_immediately`) and a new one on the schedule, so
-    no key material passes through Terraform. Or bring your own with `create = false, arn = ...`
-    (SecretString: an oct JWK or a string of at least 32 bytes). `kms_key_arn` names a customer
+    The token service's signing secret (issuers.hs256, es256, rs256 or eddsa). By default the module
+    creates it and attaches its rotation Lambda, which writes the first key at creation
+    (`rotate_immediately`) and a new one on the schedule, so no key material passes through
+    Terraform. Or bring your own with `create = false, arn = ...` (SecretString for HS256: an oct JWK
+    or a string of at least 32 bytes; otherwise the private JWK of the issuer's algorithm,
+    docs/lambda-configuration.md § Signing secret). `kms_key_arn` names a customer
     managed key encrypting it (the module's Lambdas get kms:Decrypt on it for this secret only).
   EOT
   type = object({
@@ -466,8 +523,8 @@ variable "secret" {
   }
 
   validation {
-    condition     = var.issuers.hs256 == null || var.secret.create || var.secret.arn != null
-    error_message = "An HS256 issuer needs a signing secret: keep secret.create = true, or set secret.arn to an existing secret."
+    condition     = !local.self_issued_enabled || var.secret.create || var.secret.arn != null
+    error_message = "The token service's issuer (issuers.hs256, es256, rs256 or eddsa) needs a signing secret: keep secret.create = true, or set secret.arn to an existing secret."
   }
 
   validation {
@@ -490,6 +547,33 @@ variable "secret" {
   validation {
     condition     = var.secret.rotation_schedule_expression == null || can(regex("^(rate|cron)\\(.+\\)$", coalesce(var.secret.rotation_schedule_expression, "-")))
     error_message = "secret.rotation_schedule_expression must look like \"rate(30 days)\" or \"cron(0 4 1 * ? *)\"."
+  }
+
+  # Secrets Manager rotates at any time in a rotation window, the whole UTC day for
+  # automatically_after_days and rate(N days), one hour for rate(N hours)
+  # (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RotationRulesType.html, Duration),
+  # so two rotations may come one window less than the interval apart. Tokens signed with the
+  # replaced key verify only while it is AWSPREVIOUS, until the next rotation: that must outlast an
+  # access token and the clock tolerance, and with an asymmetric key also the time the replaced key
+  # keeps signing after a rotation (twice jwks_max_age_seconds, lambda-src/token-service/key-publication.ts).
+  # A cron() schedule is left to you.
+  validation {
+    condition = (
+      alltrue([for kind in ["hs256", "es256", "rs256", "eddsa"] : var.issuers[kind] == null]) || !var.secret.create || !var.token_service.create
+      || (
+        var.secret.rotation_schedule_expression == null
+        ? (var.secret.rotation_automatically_after_days - 1) * 86400
+        : try(
+          (tonumber(regex("^rate\\(([0-9]+) hours?\\)$", var.secret.rotation_schedule_expression)[0]) - 1) * 3600,
+          (tonumber(regex("^rate\\(([0-9]+) days?\\)$", var.secret.rotation_schedule_expression)[0]) - 1) * 86400,
+          31536000,
+        )
+        ) >= (
+        var.token_service.access_token_ttl_seconds + var.authorizer.clock_tolerance_seconds
+        + (var.issuers.hs256 == null ? 2 * var.token_service.jwks_max_age_seconds : 0)
+      )
+    )
+    error_message = "Rotations can come one rotation window (a UTC day, or an hour for rate(N hours)) sooner than the schedule says, and tokens signed with the replaced key stop verifying at the next rotation: the schedule less one window must be at least token_service.access_token_ttl_seconds plus authorizer.clock_tolerance_seconds (plus twice token_service.jwks_max_age_seconds with es256, rs256 or eddsa). Rotate every 2 days or more (rotation_automatically_after_days = 1 can rotate twice within minutes), or lengthen the rate()."
   }
 
   validation {

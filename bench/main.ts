@@ -12,6 +12,7 @@ import { enumerationIterations, runEnumeration } from "./enumeration-section.ts"
 import { ioPlan, runIoDiscipline } from "./io-discipline.ts";
 import { loadPlan, runLocalGateway } from "./local-gateway.ts";
 import { startBenchIssuers, type BenchIssuers } from "./issuers.ts";
+import { runSigningAlgorithms, signingPlans } from "./signing-algorithms.ts";
 import { runTokenService, tokenServicePlans } from "./token-service.ts";
 import { renderTable, targetsTable, writeResults, type SectionResult, type TargetCheck } from "./report.ts";
 
@@ -47,6 +48,11 @@ const sections: readonly Section[] = [
     name: "token-service",
     describe: "login and scrypt cost at the configured parameters; refresh against dynalite",
     run: ({ quick, progress }) => runTokenService(tokenServicePlans(quick), progress),
+  },
+  {
+    name: "signing-algorithms",
+    describe: "signing, first-seen authorizer decision and key generation for HS256, ES256, RS256 and EdDSA",
+    run: ({ quick, issuers, progress }) => runSigningAlgorithms(issuers, signingPlans(quick), progress),
   },
   {
     name: "local-gateway",

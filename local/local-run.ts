@@ -18,6 +18,7 @@ import {
   startLocalServices,
 } from "./local-services.ts";
 import { startExamplePage, type ExamplePage } from "./page-server.ts";
+import { plannedSigningAlgorithm, stageUrlIssuerRewrites } from "./signing-keys.ts";
 import { buildApiModel, type ApiModel, type FunctionModel } from "./terraform/plan-model.ts";
 import { plannedResources } from "./terraform/terraform-state.ts";
 import { createWebSocketGateway } from "./gateway/websocket-gateway.ts";
@@ -55,6 +56,11 @@ export interface LocalRun {
   readonly usersTable: { readonly name: string; readonly endpoint: string } | undefined;
   /** The local IdP, for plans with Cognito user pools. */
   readonly cognito: Omit<LocalCognito, "close" | "rewrites"> | undefined;
+  /**
+   * Rotates the signing secret with the module's rotation code, as Secrets Manager's schedule would
+   * (createSecret to finishSecret); resolves the new AWSCURRENT version ids.
+   */
+  rotateSigningSecrets(): Promise<string[]>;
   /** Invokes a planned function directly, bypassing the front (the benchmark's baseline). */
   readonly invoker: LambdaInvoker;
   /** How many times the front has invoked a function since start. */
@@ -80,7 +86,7 @@ function reachableFunctions(model: ApiModel): FunctionModel[] {
 export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun> {
   const model = buildApiModel(await plannedResources(options.rootDir), options.rootDir);
   const demo = demoUsersFor(model, options.demoUser.username, options.demoUser.password);
-  const services = await startLocalServices(model, options.signingSecret);
+  const services = await startLocalServices(model, options.signingSecret, plannedSigningAlgorithm(model));
   let runner: LambdaRunner | undefined;
   let cognito: LocalCognito | undefined;
   let page: ExamplePage | undefined;
@@ -126,7 +132,13 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
     if (demo !== undefined && services.dynamoDbEndpoint !== undefined) {
       await seedDemoUsers(demo, services.dynamoDbEndpoint, localRegion, localCredentials);
     }
-    const rewrites = new Map([...services.rewrites, ...(cognito?.rewrites ?? [])]);
+    const baseUrl = `http://127.0.0.1:${port}/${model.stageName}`;
+    const rewrites = new Map([
+      ...services.rewrites,
+      ...(cognito?.rewrites ?? []),
+      // The module's default issuer is the stage URL: here, this one.
+      ...stageUrlIssuerRewrites(model, baseUrl),
+    ]);
     const pools = cognito?.pools ?? [];
     // Functions behind a WebSocket API answer clients through its @connections endpoint, served here.
     const managementEndpoints = new Map(
@@ -148,7 +160,6 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
       onLog: options.functionLog,
     });
     const started = runner;
-    const baseUrl = `http://127.0.0.1:${port}/${model.stageName}`;
     const webSocketUrls = model.webSocketApis.map((api) => `ws://127.0.0.1:${port}/${api.stageName}`);
     page = await startExamplePage(options.rootDir, model, baseUrl, webSocketUrls[0]);
     const served = page;
@@ -165,6 +176,7 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
           : { name: demo.tableName, endpoint: services.dynamoDbEndpoint },
       cognito:
         cognito === undefined ? undefined : { endpoint: cognito.endpoint, pools: cognito.pools, users: cognito.users },
+      rotateSigningSecrets: () => services.rotateSigningSecrets(),
       invoker: started,
       invocations: (functionName) => counts.get(functionName) ?? 0,
       pids: () => started.pids(),

@@ -1,12 +1,15 @@
 /**
  * The AWS services a plan needs, started on 127.0.0.1: DynamoDB tables created as planned, and
- * Secrets Manager secrets holding the signing secret. Returns the environment variables that point
+ * Secrets Manager secrets holding the signing secret (the given HS256 one, or with an asymmetric
+ * SIGNING_ALGORITHM a key pair the rotation code makes: signing-keys.ts). Returns the environment variables that point
  * the SDK at them and the rewrites that turn planned identifiers into local ones.
  */
 import type { CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
 import { startDynamoDbServer } from "./fakes/dynamodb-server.ts";
 import { loopbackAws } from "./fakes/loopback-http.ts";
 import { startSecretsManagerServer } from "./fakes/secrets-manager-server.ts";
+import type { SigningAlgorithm } from "../lambda-src/shared/signing-algorithm.ts";
+import { rotateSigningSecret } from "./signing-keys.ts";
 import type { ApiModel, TableModel } from "./terraform/plan-model.ts";
 
 /** The account is the one the local Secrets Manager writes into its ARNs. */
@@ -44,10 +47,17 @@ export interface LocalServices {
   /** Planned identifier → local identifier, applied to every planned environment value. */
   readonly rewrites: ReadonlyMap<string, string>;
   readonly dynamoDbEndpoint: string | undefined;
+  /** Rotates every planned signing secret as Secrets Manager would; resolves the new AWSCURRENT version ids. */
+  rotateSigningSecrets(): Promise<string[]>;
   close(): Promise<void>;
 }
 
-export async function startLocalServices(model: ApiModel, signingSecret: string): Promise<LocalServices> {
+/** `algorithm`: the plan's SIGNING_ALGORITHM (signing-keys.ts); with HS256 the secrets hold `signingSecret`. */
+export async function startLocalServices(
+  model: ApiModel,
+  signingSecret: string,
+  algorithm: SigningAlgorithm = "HS256",
+): Promise<LocalServices> {
   const closers: (() => Promise<void>)[] = [];
   const environment: Record<string, string> = {
     AWS_REGION: localRegion,
@@ -57,6 +67,8 @@ export async function startLocalServices(model: ApiModel, signingSecret: string)
   };
   const rewrites = new Map<string, string>();
   let dynamoDbEndpoint: string | undefined;
+  const secretIds: string[] = [];
+  let rotateSigningSecrets = (): Promise<string[]> => Promise.resolve([]);
   const close = async (): Promise<void> => {
     for (const closer of closers.reverse()) await closer();
   };
@@ -72,16 +84,21 @@ export async function startLocalServices(model: ApiModel, signingSecret: string)
       const server = await startSecretsManagerServer();
       closers.push(() => server.close());
       environment.AWS_ENDPOINT_URL_SECRETS_MANAGER = server.endpoint;
+      const aws = { endpoint: server.endpoint, region: localRegion, credentials: localCredentials };
+      rotateSigningSecrets = () => Promise.all(secretIds.map((id) => rotateSigningSecret(id, algorithm, aws)));
       for (const secret of model.secrets) {
-        const { arn } = server.createSecret(secret.name, signingSecret);
+        // An asymmetric key is born in the rotation, as in AWS; an HS256 one may be fixed by the caller.
+        const { arn } = server.createSecret(secret.name, algorithm === "HS256" ? signingSecret : undefined);
         rewrites.set(secret.arn, arn);
+        secretIds.push(arn);
       }
+      if (algorithm !== "HS256") await rotateSigningSecrets();
     }
   } catch (error) {
     await close();
     throw error;
   }
-  return { environment, rewrites, dynamoDbEndpoint, close };
+  return { environment, rewrites, dynamoDbEndpoint, rotateSigningSecrets: () => rotateSigningSecrets(), close };
 }
 
 /** Replaces every planned identifier (e.g. a secret ARN inside JWT_ISSUERS) with its local counterpart. */

@@ -43,7 +43,7 @@ const program = new Command()
   .option("--password-file <path>", "file holding the demo user's password (default: a fresh random one, printed)")
   .option(
     "--signing-secret-file <path>",
-    'file holding a fixed HS256 signing secret: an oct JWK {"kty":"oct","k":"<base64url, >= 32 bytes>"} or >= 32 bytes of text (default: a fresh one per run)',
+    'file holding a fixed HS256 signing secret: an oct JWK {"kty":"oct","k":"<base64url, >= 32 bytes>"} or >= 32 bytes of text (default: a fresh one per run; an ES256/RS256/EdDSA example makes its key pair with the rotation code instead)',
   );
 
 const stderr = (line: string): void => void process.stderr.write(`${line}\n`);

@@ -44,8 +44,8 @@ export const mutants: readonly Mutant[] = [
   {
     id: "hs256-accepts-any-alg",
     file: `${authorizer}/verifiers.ts`,
-    original: 'algorithms: ["HS256"],\n    audience',
-    replacement: 'algorithms: ["HS256", "HS384", "HS512"],\n    audience',
+    original: "algorithms: [algorithm],\n    audience",
+    replacement: 'algorithms: [algorithm, "HS384", "HS512"],\n    audience',
     why: "jose is no longer pinned to HS256 for the HS256 issuer",
     killers: [`${unit}/authorizer/verifiers.test.ts`],
   },
@@ -60,8 +60,8 @@ export const mutants: readonly Mutant[] = [
   {
     id: "hs256-no-audience",
     file: `${authorizer}/verifiers.ts`,
-    original: 'algorithms: ["HS256"],\n    audience: [...config.audiences],',
-    replacement: 'algorithms: ["HS256"],',
+    original: "algorithms: [algorithm],\n    audience: [...config.audiences],",
+    replacement: "algorithms: [algorithm],",
     why: "an HS256 token minted for another audience is accepted",
     killers: [`${unit}/authorizer/verifiers.test.ts`],
   },
@@ -408,6 +408,39 @@ export const mutants: readonly Mutant[] = [
     replacement: "const wildcard = undefined;",
     why: "cold start sizes the policy without its non-canonical Deny, so an over-quota policy passes",
     killers: [`${unit}/authorizer/policy.test.ts`],
+  },
+  {
+    id: "asymmetric-signs-before-published",
+    file: `${tokenService}/key-publication.ts`,
+    original: "if (!needsPrevious(current, nowMs, delayMs)) return current;",
+    replacement: "return current;",
+    why: "a rotated-in key signs at once, before verifiers caching the JWKS for max-age can know it",
+    killers: [`${unit}/token-service/key-publication.test.ts`, `${unit}/token-service/asymmetric-wiring.test.ts`],
+  },
+  {
+    id: "jwks-publishes-private-members",
+    file: `${shared}/asymmetric-jwk.ts`,
+    original: "for (const name of shape.publicMembers) members[name] = privateJwk[name];",
+    replacement:
+      "for (const name of [...shape.publicMembers, ...shape.privateMembers]) members[name] = privateJwk[name];",
+    why: "the JWKS publishes the private key (d, p, q…)",
+    killers: [`${unit}/shared/asymmetric-jwk.test.ts`, `${unit}/token-service/published-keys.test.ts`],
+  },
+  {
+    id: "jwks-keeps-old-key-out",
+    file: `${tokenService}/published-keys.ts`,
+    original: 'const publishedStages: readonly VersionStage[] = ["AWSCURRENT", "AWSPENDING", "AWSPREVIOUS"];',
+    replacement: 'const publishedStages: readonly VersionStage[] = ["AWSCURRENT", "AWSPENDING"];',
+    why: "tokens signed before a rotation stop verifying at outside verifiers while they are still valid",
+    killers: [`${unit}/token-service/published-keys.test.ts`, `${unit}/token-service/asymmetric-wiring.test.ts`],
+  },
+  {
+    id: "asymmetric-key-type-unchecked",
+    file: `${shared}/asymmetric-jwk.ts`,
+    original: "if (jwk.kty !== shape.kty || jwk.crv !== shape.crv) {",
+    replacement: "if (false) {",
+    why: "a secret holding a key of another type (an oct key, a P-384 key) is taken for the configured algorithm",
+    killers: [`${unit}/shared/asymmetric-jwk.test.ts`],
   },
 ];
 

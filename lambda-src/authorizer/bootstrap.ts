@@ -5,6 +5,7 @@
  */
 import { ConfigurationError } from "../shared/errors.ts";
 import { createLogger, stdoutWriter, type LineWriter } from "../shared/log.ts";
+import { versionKeyImporter } from "../shared/signing-keys.ts";
 import { SigningSecret, secretsManagerReader } from "../shared/signing-secret.ts";
 import { createAuthorizer, unauthorized, type AuthorizerHandler, type VerifiedDecision } from "./authorizer.ts";
 import { parseConfig, type AuthorizerConfig } from "./config.ts";
@@ -38,8 +39,13 @@ function build(config: AuthorizerConfig, write: LineWriter, now: () => number): 
     now,
     jwks: (jwksUri) =>
       new JwksKeySource(jwksUri, { timeoutMs: config.jwksTimeoutMs, cooldownMs: config.jwksCooldownMs, now }).getKey,
-    // The SDK is imported by the reader on its first read, so only an hs256 issuer ever loads it.
-    signingSecret: (secretArn) => new SigningSecret(secretsManagerReader({ secretId: secretArn }), { now }),
+    // The SDK is imported by the reader on its first read, so only an issuer of the module's own
+    // token service (hs256, es256, rs256, eddsa) ever loads it.
+    signingSecret: (secretArn, algorithm) =>
+      new SigningSecret(secretsManagerReader({ secretId: secretArn }), {
+        now,
+        importKey: versionKeyImporter(algorithm, "verify"),
+      }),
   });
   return createAuthorizer({
     config,

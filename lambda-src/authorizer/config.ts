@@ -50,6 +50,13 @@ const issuerSchema = z.discriminatedUnion("type", [
     ...common,
   }),
   z.strictObject({
+    type: z.enum(["es256", "rs256", "eddsa"]),
+    issuer: text,
+    audiences: nonEmptyTextList,
+    secret_arn: text,
+    ...common,
+  }),
+  z.strictObject({
     type: z.literal("cognito"),
     user_pool_id: z.string().check(z.regex(/^[\w-]+_[0-9A-Za-z]+$/, "must look like region_Id")),
     region: z.optional(text),
@@ -115,6 +122,17 @@ function toIssuerConfig(input: IssuerInput): IssuerConfig {
         requiredClaims,
         typ,
       };
+    case "es256":
+    case "rs256":
+    case "eddsa":
+      return {
+        type: input.type,
+        issuers: [input.issuer],
+        audiences: input.audiences,
+        secretArn: input.secret_arn,
+        requiredClaims,
+        typ,
+      };
     case "cognito": {
       const region = input.region ?? input.user_pool_id.slice(0, input.user_pool_id.indexOf("_"));
       const issuer = input.issuer ?? `https://cognito-idp.${region}.amazonaws.com/${input.user_pool_id}`;
@@ -156,7 +174,7 @@ const issuersSchema = z.pipe(
   z.transform((inputs: IssuerInput[], context) => {
     const issuers = inputs.map(toIssuerConfig);
     for (const [index, issuer] of issuers.entries()) {
-      const problem = issuer.type === "hs256" ? undefined : keyUrlProblem(issuer.jwksUri);
+      const problem = "jwksUri" in issuer ? keyUrlProblem(issuer.jwksUri) : undefined;
       if (problem !== undefined) {
         context.issues.push({ code: "custom", message: problem, input: inputs, path: [index, "jwks_uri"] });
       }

@@ -33,6 +33,16 @@ export interface Hs256IssuerConfig extends IssuerCommon {
   readonly secretArn: string;
 }
 
+/**
+ * The module's own token service signing ES256, RS256 or EdDSA: the keys are read from its signing
+ * secret, like hs256's (verifiers.ts says why not from its JWKS).
+ */
+export interface SecretKeyIssuerConfig extends IssuerCommon {
+  readonly type: "es256" | "rs256" | "eddsa";
+  readonly audiences: readonly string[];
+  readonly secretArn: string;
+}
+
 export interface CognitoIssuerConfig extends IssuerCommon {
   readonly type: "cognito";
   readonly jwksUri: string;
@@ -54,7 +64,8 @@ export interface GoogleIssuerConfig extends IssuerCommon {
   readonly hostedDomain: string | undefined;
 }
 
-export type IssuerConfig = Hs256IssuerConfig | CognitoIssuerConfig | OidcIssuerConfig | GoogleIssuerConfig;
+export type IssuerConfig =
+  Hs256IssuerConfig | SecretKeyIssuerConfig | CognitoIssuerConfig | OidcIssuerConfig | GoogleIssuerConfig;
 
 export interface Principal {
   readonly sub: string;

@@ -1,11 +1,13 @@
 /**
  * One verifier per configured issuer, each with its own key source, pinned algorithms and claim
  * rules, so nothing in a token picks how it is checked. jose's defaults are tightened where they
- * are lax: `exp` and `sub` are required claims, `iat` may not lie in the future, and HMAC keys
- * come from SigningSecret, which refuses keys under 32 bytes and imports each one once.
+ * are lax: `exp` and `sub` are required claims, `iat` may not lie in the future, and the keys of
+ * the module's own token service come from SigningSecret, which refuses HMAC keys under 32 bytes
+ * and keys of another type than the issuer's algorithm, and imports each one once.
  * https://github.com/panva/jose/blob/main/docs/jwt/verify/functions/jwtVerify.md
  */
 import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from "jose";
+import type { SigningAlgorithm } from "../shared/signing-algorithm.ts";
 import type { SigningSecret } from "../shared/signing-secret.ts";
 import type {
   AsymmetricAlgorithm,
@@ -14,6 +16,7 @@ import type {
   Hs256IssuerConfig,
   IssuerConfig,
   OidcIssuerConfig,
+  SecretKeyIssuerConfig,
 } from "./types.ts";
 import { checkIssuedAt } from "./principal.ts";
 import { TokenRejectedError } from "./errors.ts";
@@ -30,8 +33,8 @@ export interface VerifierDependencies {
   readonly now: () => number;
   /** The key source of a JWKS issuer, created once per cold start. */
   readonly jwks: (jwksUri: string) => JWTVerifyGetKey;
-  /** The signing secret of an HS256 issuer, created once per cold start. */
-  readonly signingSecret: (secretArn: string) => SigningSecret;
+  /** The signing secret of an hs256/es256/rs256/eddsa issuer, created once per cold start, with keys of `algorithm`. */
+  readonly signingSecret: (secretArn: string, algorithm: SigningAlgorithm) => SigningSecret;
 }
 
 /** Cognito and Google sign with RS256 only. */
@@ -86,16 +89,37 @@ function afterVerify(payload: JWTPayload, dependencies: VerifierDependencies): J
   return payload;
 }
 
-function hs256Verifier(config: Hs256IssuerConfig, dependencies: VerifierDependencies): IssuerVerifier {
-  const secret = dependencies.signingSecret(config.secretArn);
+/** The algorithm each issuer type of the module's own token service signs with. */
+const secretAlgorithms: Readonly<Record<(Hs256IssuerConfig | SecretKeyIssuerConfig)["type"], SigningAlgorithm>> = {
+  hs256: "HS256",
+  es256: "ES256",
+  rs256: "RS256",
+  eddsa: "EdDSA",
+};
+
+/**
+ * The module's own token service, verified with the keys in its signing secret. For es256,
+ * rs256 and eddsa the public key is derived from the private JWK the secret holds, rather than
+ * fetched from the token service's JWKS route: no network hop through API Gateway and the token
+ * service on a cold start (one GetSecretValue, as for hs256), no dependency of the API's
+ * authorizer on the same API, and the same rotation guarantees as hs256 (AWSCURRENT and
+ * AWSPREVIOUS by `kid`, one refetch per cooldown for an unknown `kid`). Only the public half is
+ * kept (signing-keys.ts).
+ */
+function secretKeyVerifier(
+  config: Hs256IssuerConfig | SecretKeyIssuerConfig,
+  dependencies: VerifierDependencies,
+): IssuerVerifier {
+  const algorithm = secretAlgorithms[config.type];
+  const secret = dependencies.signingSecret(config.secretArn, algorithm);
   const options: JWTVerifyOptions = {
     ...baseOptions(config, dependencies),
-    algorithms: ["HS256"],
+    algorithms: [algorithm],
     audience: [...config.audiences],
   };
   return {
     config,
-    algorithms: ["HS256"],
+    algorithms: [algorithm],
     async verify(token, kid) {
       // With a kid (= the secret's version id) one key is tried; without, AWSCURRENT then AWSPREVIOUS.
       const keys = await secret.verificationKeys(kid);
@@ -189,7 +213,10 @@ function googleVerifier(config: GoogleIssuerConfig, dependencies: VerifierDepend
 export function createVerifier(config: IssuerConfig, dependencies: VerifierDependencies): IssuerVerifier {
   switch (config.type) {
     case "hs256":
-      return hs256Verifier(config, dependencies);
+    case "es256":
+    case "rs256":
+    case "eddsa":
+      return secretKeyVerifier(config, dependencies);
     case "cognito":
       return cognitoVerifier(config, dependencies);
     case "oidc":

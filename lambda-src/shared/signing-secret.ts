@@ -1,7 +1,9 @@
 /**
- * The HS256 signing key, read from AWS Secrets Manager and shared by the token service (signs with
+ * The signing key, read from AWS Secrets Manager and shared by the token service (signs with
  * AWSCURRENT) and the authorizer (verifies with AWSCURRENT or AWSPREVIOUS, so a rotation logs no
  * one out). Tokens carry `kid` = the secret's version id, which picks the key without trying both.
+ * This module reads HS256 keys by default; signing-keys.ts turns versions into the keys of the
+ * other algorithms (asymmetric-jwk.ts describes their format).
  *
  * Secret value format (SecretString): the module's rotation Lambda writes an oct JWK,
  * `{"kty":"oct","k":"<base64url of 32 random bytes>"}`; a bring-your-own secret may instead hold
@@ -13,17 +15,21 @@ import type * as SecretsManagerSdk from "@aws-sdk/client-secrets-manager";
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { CryptoKey } from "jose";
 import { commonJsExports } from "./commonjs-interop.ts";
+import type { SigningAlgorithm } from "./signing-algorithm.ts";
 import { ConfigurationError, DependencyError, SigningKeyUnavailableError } from "./errors.ts";
 import { sdkClientTimeouts } from "./sdk-timeouts.ts";
 import { fixedBackoff, StaleIfError } from "./stale-if-error.ts";
 
 export const minimumKeyBytes = 32;
 
-export type VersionStage = "AWSCURRENT" | "AWSPREVIOUS";
+/** AWSPENDING is read only by the token service's JWKS, which publishes a key before it signs. */
+export type VersionStage = "AWSCURRENT" | "AWSPENDING" | "AWSPREVIOUS";
 
 export interface SecretVersion {
   readonly versionId: string;
   readonly secretString: string;
+  /** Epoch milliseconds: when Secrets Manager created the version (its createSecret step). */
+  readonly createdAt?: number;
 }
 
 /** Reads one staged version; resolves undefined when the stage has no version (never rotated). */
@@ -32,7 +38,14 @@ export type SecretVersionReader = (stage: VersionStage) => Promise<SecretVersion
 export interface SigningKey {
   readonly versionId: string;
   readonly key: CryptoKey;
+  /** Absent: HS256, the keys this module makes by default. */
+  readonly algorithm?: SigningAlgorithm;
+  /** Epoch milliseconds, from {@link SecretVersion.createdAt}. */
+  readonly createdAt?: number;
 }
+
+/** Turns a secret version into the key a caller signs or verifies with; throws SigningKeyUnavailableError. */
+export type VersionKeyImporter = (version: SecretVersion) => Promise<SigningKey>;
 
 export interface SigningSecretOptions {
   /** How long fetched versions are trusted before the next read re-fetches them. */
@@ -40,6 +53,8 @@ export interface SigningSecretOptions {
   /** At most one re-fetch per window when tokens name an unknown `kid`: a flood cannot amplify into API calls. */
   readonly unknownKidCooldownMs?: number;
   readonly now?: () => number;
+  /** How a version becomes a key; HMAC (HS256) by default. */
+  readonly importKey?: VersionKeyImporter;
 }
 
 interface Snapshot {
@@ -101,6 +116,7 @@ export class SigningSecret {
   readonly #refreshAfterMs: number;
   readonly #unknownKidCooldownMs: number;
   readonly #now: () => number;
+  readonly #importKey: VersionKeyImporter;
   readonly #snapshots: StaleIfError<Snapshot>;
   #lastUnknownKidRefresh = Number.NEGATIVE_INFINITY;
 
@@ -109,6 +125,7 @@ export class SigningSecret {
     this.#refreshAfterMs = options.refreshAfterMs ?? 5 * 60_000;
     this.#unknownKidCooldownMs = options.unknownKidCooldownMs ?? 30_000;
     this.#now = options.now ?? Date.now;
+    this.#importKey = options.importKey ?? hmacKeyImporter;
     this.#snapshots = new StaleIfError(() => this.#fetch(), {
       // An outage must not make every request wait out the SDK's timeouts and retries, nor keep
       // calling a service that may be throttling.
@@ -123,6 +140,11 @@ export class SigningSecret {
   /** The AWSCURRENT key, for signing. */
   async current(): Promise<SigningKey> {
     return (await this.#fresh()).current;
+  }
+
+  /** The AWSPREVIOUS key, or undefined when there is none or it is unusable (read once per snapshot). */
+  async previous(): Promise<SigningKey | undefined> {
+    return this.#previous(await this.#fresh());
   }
 
   /**
@@ -156,7 +178,7 @@ export class SigningSecret {
   #previous(snapshot: Snapshot): Promise<SigningKey | undefined> {
     // A missing, unreadable or malformed previous version must not take the current key down with it.
     snapshot.previous ??= this.#read("AWSPREVIOUS").then(
-      (version) => (version === undefined ? undefined : toSigningKey(version).catch(() => undefined)),
+      (version) => (version === undefined ? undefined : this.#importKey(version).catch(() => undefined)),
       () => undefined,
     );
     return snapshot.previous;
@@ -175,11 +197,12 @@ export class SigningSecret {
         "the signing secret has no AWSCURRENT value yet (its first rotation has not completed)",
       );
     }
-    return { current: await toSigningKey(current), previous: undefined, fetchedAt: this.#now() };
+    return { current: await this.#importKey(current), previous: undefined, fetchedAt: this.#now() };
   }
 }
 
-async function toSigningKey(version: SecretVersion): Promise<SigningKey> {
+/** The default {@link VersionKeyImporter}: an HS256 key, for signing and verifying alike. */
+export async function hmacKeyImporter(version: SecretVersion): Promise<SigningKey> {
   return { versionId: version.versionId, key: await importHmacKey(keyBytesFromSecret(version.secretString)) };
 }
 
@@ -213,7 +236,11 @@ export function secretsManagerReader(options: SecretsManagerReaderOptions): Secr
       if (output.VersionId === undefined || output.SecretString === undefined) {
         throw new SigningKeyUnavailableError(`the signing secret's ${stage} version holds no SecretString`);
       }
-      return { versionId: output.VersionId, secretString: output.SecretString };
+      return {
+        versionId: output.VersionId,
+        secretString: output.SecretString,
+        ...(output.CreatedDate === undefined ? {} : { createdAt: output.CreatedDate.getTime() }),
+      };
     } catch (error) {
       if (error instanceof SigningKeyUnavailableError) throw error;
       // Secrets Manager answers ResourceNotFoundException for a stage with no version yet.

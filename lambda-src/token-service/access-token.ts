@@ -1,6 +1,7 @@
 /**
- * Access tokens: HS256 JWTs signed with the AWSCURRENT signing key, `kid` = its version id, so the
- * authorizer's hs256 issuer picks the key without trying both. Shaped as RFC 9068 JWT access
+ * Access tokens: JWTs signed with the signing key the token service picked (SIGNING_ALGORITHM:
+ * HS256, ES256, RS256 or EdDSA), `kid` = its version id, so the authorizer picks the key without
+ * trying both and outside verifiers find it in the published JWKS. Shaped as RFC 9068 JWT access
  * tokens (https://datatracker.ietf.org/doc/html/rfc9068#section-2): header `typ` `at+jwt` (explicit
  * typing, RFC 8725 §3.11), space-separated `scope`, `groups` array.
  */
@@ -27,7 +28,7 @@ export function signAccessToken(signingKey: SigningKey, claims: AccessTokenClaim
     ...(claims.groups.length === 0 ? {} : { groups: [...claims.groups] }),
   };
   return new SignJWT(payload)
-    .setProtectedHeader({ alg: "HS256", kid: signingKey.versionId, typ: accessTokenType })
+    .setProtectedHeader({ alg: signingKey.algorithm ?? "HS256", kid: signingKey.versionId, typ: accessTokenType })
     .setIssuer(claims.issuer)
     .setAudience(claims.audience)
     .setSubject(claims.subject)

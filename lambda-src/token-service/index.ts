@@ -6,6 +6,7 @@ import { corsHeaders } from "../shared/cors.ts";
 import { createDocumentClient } from "../shared/dynamodb.ts";
 import { consoleLogger } from "../shared/log.ts";
 import { parseConfig } from "./config.ts";
+import { parseSigningConfig } from "./signing-config.ts";
 import { wireTokenService } from "./wiring.ts";
 
 export const handler = wireTokenService({
@@ -13,4 +14,5 @@ export const handler = wireTokenService({
   client: createDocumentClient(),
   log: consoleLogger,
   responseHeaders: corsHeaders(process.env),
+  signing: parseSigningConfig(process.env),
 });

@@ -6,7 +6,7 @@
 # Lambda (rotate_immediately below), so key material never enters a plan or the state.
 resource "aws_secretsmanager_secret" "this" {
   name                    = var.name
-  description             = var.description
+  description             = coalesce(var.description, "${var.signing_algorithm} signing key of the JWT API, written only by its rotation Lambda")
   kms_key_id              = var.kms_key_arn
   recovery_window_in_days = var.recovery_window_in_days
 
@@ -21,7 +21,12 @@ module "rotation_function" {
   source = "../lambda-function"
 
   function    = var.rotation_function
-  description = "Rotates the HS256 signing key in ${var.name}"
+  description = "Rotates the ${var.signing_algorithm} signing key in ${var.name}"
+
+  # The key type the rotation generates (docs/lambda-configuration.md § Secret rotation).
+  environment_variables = {
+    SIGNING_ALGORITHM = var.signing_algorithm
+  }
 
   attach_policy_json = true
   policy_json        = local.rotation_policy

@@ -3,7 +3,7 @@
 ################################################################################
 
 variable "name" {
-  description = "Name of the Secrets Manager secret holding the HS256 signing key."
+  description = "Name of the Secrets Manager secret holding the signing key."
   type        = string
 
   validation {
@@ -13,9 +13,20 @@ variable "name" {
 }
 
 variable "description" {
-  description = "Description of the secret."
+  description = "Description of the secret; null for `<signing_algorithm> signing key of the JWT API, written only by its rotation Lambda`."
   type        = string
-  default     = "HS256 signing key of the JWT API, written only by its rotation Lambda"
+  default     = null
+}
+
+variable "signing_algorithm" {
+  description = "What the rotation Lambda generates: `HS256` (a 256-bit oct key), or the private JWK of an `ES256` (P-256), `RS256` (RSA) or `EdDSA` (Ed25519) key pair."
+  type        = string
+  default     = "HS256"
+
+  validation {
+    condition     = contains(["HS256", "ES256", "RS256", "EdDSA"], var.signing_algorithm)
+    error_message = "signing_algorithm must be \"HS256\", \"ES256\", \"RS256\" or \"EdDSA\"."
+  }
 }
 
 variable "kms_key_arn" {

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { unzipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { privateJwkFromSecret } from "../../lambda-src/shared/asymmetric-jwk.ts";
 import { keyBytesFromSecret } from "../../lambda-src/shared/signing-secret.ts";
 import { startSecretsManagerServer, type SecretsManagerServer } from "../../local/fakes/secrets-manager-server.ts";
 import { buildPackage } from "../../scripts/lambda-packages.ts";
@@ -37,14 +38,22 @@ describe("the packaged secret-rotation function", () => {
     await Promise.all([secrets.close(), rm(directory, { recursive: true, force: true })]);
   });
 
-  const rotate = async (secretId: string, token: string): Promise<(string | undefined)[]> => {
+  const rotate = async (
+    secretId: string,
+    token: string,
+    extraEnv: Record<string, string> = {},
+  ): Promise<(string | undefined)[]> => {
     const errors: (string | undefined)[] = [];
     for (const step of steps) {
-      const outcome = await runPackagedHandler(directory, env, {
-        SecretId: secretId,
-        ClientRequestToken: token,
-        Step: step,
-      });
+      const outcome = await runPackagedHandler(
+        directory,
+        { ...env, ...extraEnv },
+        {
+          SecretId: secretId,
+          ClientRequestToken: token,
+          Step: step,
+        },
+      );
       errors.push(outcome.error);
     }
     return errors;
@@ -86,5 +95,42 @@ describe("the packaged secret-rotation function", () => {
 
     // Assess
     expect(retried).toEqual(Array(4).fill(undefined));
+  });
+
+  it.each(["ES256", "RS256", "EdDSA"] as const)(
+    "makes a %s key pair, stored as its private JWK, when SIGNING_ALGORITHM names it",
+    async (algorithm) => {
+      // Prepare
+      const { arn } = secrets.createSecret(`rotation-${algorithm}-${randomBytes(4).toString("hex")}`);
+      const token = randomUUID();
+
+      // Act
+      const errors = await rotate(arn, token, { SIGNING_ALGORITHM: algorithm });
+      const current = (await fetch(secrets.endpoint, {
+        method: "POST",
+        headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "secretsmanager.GetSecretValue" },
+        body: JSON.stringify({ SecretId: arn, VersionStage: "AWSCURRENT" }),
+      }).then((response) => response.json())) as { VersionId?: string; SecretString?: string };
+
+      // Assess
+      expect(errors).toEqual(Array(4).fill(undefined));
+      expect(current.VersionId).toBe(token);
+      expect(privateJwkFromSecret(current.SecretString ?? "", algorithm).alg).toBe(algorithm);
+    },
+  );
+
+  it("fails its init with an unknown SIGNING_ALGORITHM, naming the variable", async () => {
+    // Prepare
+    const { arn } = secrets.createSecret(`rotation-bad-${randomBytes(4).toString("hex")}`);
+
+    // Act
+    const outcome = runPackagedHandler(
+      directory,
+      { ...env, SIGNING_ALGORITHM: "HS512" },
+      { SecretId: arn, ClientRequestToken: randomUUID(), Step: "createSecret" },
+    );
+
+    // Assess
+    await expect(outcome).rejects.toThrow(/SIGNING_ALGORITHM: must be one of HS256, ES256, RS256, EdDSA/);
   });
 });

@@ -105,7 +105,9 @@ describe("terraform plan, offline", () => {
       // from the configuration instead.
       const configuration = plan.configuration as { root_module?: { module_calls?: Record<string, ModuleCall> } };
       const tokenService = configuration.root_module?.module_calls?.token_service;
-      expect(JSON.stringify(tokenService?.expressions?.environment_variables)).toContain("local.cors_environment");
+      expect(JSON.stringify(tokenService?.expressions?.environment_variables)).toContain(
+        "local.token_service_environment",
+      );
       expectNoSigningKeyMaterial(plan);
     },
     planTimeout,
@@ -231,6 +233,73 @@ describe("terraform plan, offline", () => {
         authorizer_type: "REQUEST",
         identity_sources: ["route.request.querystring.token"],
       });
+      expectNoSigningKeyMaterial(plan);
+    },
+    planTimeout,
+  );
+  it(
+    "plans examples/es256: public GET /.well-known/jwks.json and /openid-configuration on the token service, ES256 everywhere",
+    async () => {
+      const plan = await validateAndPlan("examples/es256");
+      const resources = allPlannedResources(plan);
+      const byAddress = (address: string) => resources.find((resource) => resource.address === address);
+      const restApi = "module.jwt_api.module.rest_api";
+      // the discovery routes take no token: no authorizer, authorization NONE
+      for (const key of ["well_known_jwks", "well_known_openid_configuration"]) {
+        expect(byAddress(`${restApi}.aws_api_gateway_method.this["${key}"]`)?.values).toMatchObject({
+          http_method: "GET",
+          authorization: "NONE",
+        });
+        expect(byAddress(`${restApi}.aws_api_gateway_method.this["${key}"]`)?.values.authorizer_id ?? null).toBeNull();
+        expect(byAddress(`${restApi}.aws_lambda_permission.this["${key}"]`)?.values).toMatchObject({
+          action: "lambda:InvokeFunction",
+          principal: "apigateway.amazonaws.com",
+        });
+      }
+      const pathParts = resources
+        .filter((resource) => resource.type === "aws_api_gateway_resource")
+        .map((resource) => String(resource.values.path_part));
+      expect(pathParts).toEqual(expect.arrayContaining([".well-known", "jwks.json", "openid-configuration"]));
+      // the rotation Lambda generates, and the token service signs with, a P-256 key
+      const rotation = byAddress(
+        "module.jwt_api.module.signing_secret[0].module.rotation_function.aws_lambda_function.this",
+      );
+      expect(rotation?.values.environment).toEqual([{ variables: { SIGNING_ALGORITHM: "ES256" } }]);
+      const tokenService = byAddress("module.jwt_api.module.token_service[0].aws_lambda_function.this");
+      expect(tokenService?.values.description).toBe("Issues, refreshes and revokes ES256 tokens for jwt-api-es256");
+      expect(typesOf(plan).get("aws_secretsmanager_secret_rotation")).toBe(1);
+      expectNoSigningKeyMaterial(plan);
+    },
+    planTimeout,
+  );
+
+  it(
+    "plans examples/http-api-consumer: an HTTP API whose native JWT authorizer trusts the module's RS256 issuer",
+    async () => {
+      const plan = await validateAndPlan("examples/http-api-consumer");
+      const resources = allPlannedResources(plan);
+      const authorizer = resources.find((resource) => resource.type === "aws_apigatewayv2_authorizer");
+      expect(authorizer?.values).toMatchObject({
+        authorizer_type: "JWT",
+        identity_sources: ["$request.header.Authorization"],
+        jwt_configuration: [{ audience: ["jwt-api-consumer-clients"] }],
+      });
+      // the issuer is the module's stage URL, unknown until the API exists: read its wiring instead
+      const configuration = plan.configuration as {
+        root_module?: { resources?: { address: string; expressions?: Record<string, unknown> }[] };
+      };
+      const authorizerConfig = configuration.root_module?.resources?.find(
+        (resource) => resource.address === "aws_apigatewayv2_authorizer.jwt",
+      );
+      expect(JSON.stringify(authorizerConfig?.expressions?.jwt_configuration)).toContain("module.jwt_api.token_issuer");
+      const route = resources.find((resource) => resource.type === "aws_apigatewayv2_route");
+      expect(route?.values).toMatchObject({ route_key: "GET /orders", authorization_type: "JWT" });
+      const rotation = resources.find(
+        (resource) =>
+          resource.address ===
+          "module.jwt_api.module.signing_secret[0].module.rotation_function.aws_lambda_function.this",
+      );
+      expect(rotation?.values.environment).toEqual([{ variables: { SIGNING_ALGORITHM: "RS256" } }]);
       expectNoSigningKeyMaterial(plan);
     },
     planTimeout,

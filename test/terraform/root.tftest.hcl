@@ -206,7 +206,7 @@ run "bring_your_own_secret_and_table" {
   }
 
   assert {
-    condition     = local.hs256_issuer == "https://auth.example.com" && local.hs256_audiences[0] == "web" && local.jwt_issuers[0].secret_arn == "arn:aws:secretsmanager:us-east-1:123456789012:secret:shared/signing-XyZ123"
+    condition     = local.self_issuer == "https://auth.example.com" && local.self_audiences[0] == "web" && local.jwt_issuers[0].secret_arn == "arn:aws:secretsmanager:us-east-1:123456789012:secret:shared/signing-XyZ123"
     error_message = "The token service and authorizer must use the brought secret and the configured issuer (first audience for issued tokens)."
   }
 }

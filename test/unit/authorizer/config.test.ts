@@ -78,6 +78,51 @@ describe("parseConfig", () => {
     expect(config.issuers[1]).toMatchObject({ jwksUri: "https://www.googleapis.com/oauth2/v3/certs" });
   });
 
+  it.each(["es256", "rs256", "eddsa"])("reads an %s issuer of the module's own token service", (type) => {
+    // Prepare
+    const issuer = {
+      type,
+      issuer: "https://abc123.execute-api.eu-west-1.amazonaws.com/prod",
+      audiences: ["api"],
+      secret_arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:signing-AbCdEf",
+      typ: "at+jwt",
+      required_claims: ["jti"],
+    };
+
+    // Act
+    const config = parseConfig(env({ JWT_ISSUERS: JSON.stringify([issuer]) }));
+
+    // Assess
+    expect(config.issuers).toEqual([
+      {
+        type,
+        issuers: [issuer.issuer],
+        audiences: ["api"],
+        secretArn: issuer.secret_arn,
+        typ: "at+jwt",
+        requiredClaims: ["jti"],
+      },
+    ]);
+  });
+
+  it.each([
+    ["without secret_arn", { type: "es256", issuer: "https://i.example", audiences: ["api"] }, /secret_arn/],
+    [
+      "with a jwks_uri",
+      {
+        type: "rs256",
+        issuer: "https://i.example",
+        audiences: ["api"],
+        secret_arn: "a",
+        jwks_uri: "https://i.example/j",
+      },
+      /JWT_ISSUERS\[0\]/,
+    ],
+    ["with no audience", { type: "eddsa", issuer: "https://i.example", audiences: [], secret_arn: "a" }, /audiences/],
+  ])("refuses an asymmetric issuer of the token service %s", (_label, issuer, message) => {
+    expect(problemOf(env({ JWT_ISSUERS: JSON.stringify([issuer]) }))).toMatch(message);
+  });
+
   it("reads routes, token sources and numbers", () => {
     // Act
     const config = parseConfig(

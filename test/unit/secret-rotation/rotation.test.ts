@@ -2,6 +2,9 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Logger } from "../../../lambda-src/shared/log.ts";
+import { privateJwkFromSecret } from "../../../lambda-src/shared/asymmetric-jwk.ts";
+import type { SigningAlgorithm } from "../../../lambda-src/shared/signing-algorithm.ts";
+import { newKeySecret, versionKeyImporter } from "../../../lambda-src/shared/signing-keys.ts";
 import { SigningSecret, secretsManagerReader } from "../../../lambda-src/shared/signing-secret.ts";
 import { RotationRefusedError } from "../../../lambda-src/secret-rotation/errors.ts";
 import { rotationSteps, type RotationEvent } from "../../../lambda-src/secret-rotation/rotation-event.ts";
@@ -13,9 +16,16 @@ let server: SecretsManagerServer;
 let client: SecretsManagerClient;
 const quiet: Logger = () => undefined;
 
-const runSteps = async (secretId: string, token: string, times = 1): Promise<void> => {
+const runSteps = async (
+  secretId: string,
+  token: string,
+  times = 1,
+  algorithm: SigningAlgorithm = "HS256",
+): Promise<void> => {
   for (const step of rotationSteps) {
-    for (let attempt = 0; attempt < times; attempt++) await rotate(client, { secretId, token, step }, quiet);
+    for (let attempt = 0; attempt < times; attempt++) {
+      await rotate(client, { secretId, token, step }, quiet, algorithm);
+    }
   }
 };
 
@@ -113,4 +123,71 @@ describe("rotate", () => {
       await expect(attempt).rejects.toBeInstanceOf(RotationRefusedError);
     },
   );
+});
+
+describe("rotate with an asymmetric SIGNING_ALGORITHM", () => {
+  it.each(["ES256", "RS256", "EdDSA"] as const)(
+    "makes a %s key pair, stored as its private JWK, and keeps the rotated-out key as AWSPREVIOUS",
+    async (algorithm) => {
+      // Prepare
+      const { arn } = server.createSecret(`asym-${algorithm}-${randomBytes(4).toString("hex")}`);
+      const [first, second] = [randomUUID(), randomUUID()];
+      const reader = secretsManagerReader({ secretId: arn });
+
+      // Act
+      await runSteps(arn, first, 1, algorithm);
+      await runSteps(arn, second, 2, algorithm);
+
+      // Assess
+      const current = await reader("AWSCURRENT");
+      expect(current?.versionId).toBe(second);
+      expect(privateJwkFromSecret(current?.secretString ?? "", algorithm).alg).toBe(algorithm);
+      const secret = new SigningSecret(reader, { importKey: versionKeyImporter(algorithm, "verify") });
+      expect((await secret.verificationKeys(first)).map((key) => key.versionId)).toEqual([first]);
+    },
+  );
+
+  it.each([
+    ["an HS256 key under ES256", "ES256", () => newKeySecret("HS256"), /kty oct key/],
+    ...(
+      [
+        ["ES256", ["x", "y"], /does not import/],
+        ["EdDSA", ["x"], /does not import/],
+        // An RSA private JWK imports whatever its n: only signing and verifying tell.
+        ["RS256", ["n"], /does not verify its own signature/],
+      ] as const
+    ).map(
+      ([algorithm, members, message]) =>
+        [
+          `an ${algorithm} key whose public half is another key's`,
+          algorithm,
+          () => {
+            const mine = JSON.parse(newKeySecret(algorithm)) as Record<string, string>;
+            const theirs = JSON.parse(newKeySecret(algorithm)) as Record<string, string>;
+            for (const member of members) mine[member] = theirs[member] ?? "";
+            return JSON.stringify(mine);
+          },
+          message,
+        ] as const,
+    ),
+    ["an RSA key under EdDSA", "EdDSA", () => newKeySecret("RS256"), /kty RSA key/],
+  ] as const)("refuses to finish %s", async (_label, algorithm, value, message) => {
+    // Prepare
+    const { arn } = server.createSecret(`bad-pending-${randomBytes(4).toString("hex")}`);
+    const token = randomUUID();
+    await client.send(
+      new PutSecretValueCommand({
+        SecretId: arn,
+        ClientRequestToken: token,
+        SecretString: value(),
+        VersionStages: ["AWSPENDING"],
+      }),
+    );
+
+    // Act
+    const attempt = rotate(client, { secretId: arn, token, step: "testSecret" }, quiet, algorithm);
+
+    // Assess
+    await expect(attempt).rejects.toThrow(message);
+  });
 });

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { decodeProtectedHeader, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
+import { newKeySecret, versionKeyImporter } from "../../../lambda-src/shared/signing-keys.ts";
 import { importHmacKey } from "../../../lambda-src/shared/signing-secret.ts";
 import { signAccessToken } from "../../../lambda-src/token-service/access-token.ts";
 
@@ -46,4 +47,26 @@ describe("signAccessToken", () => {
     expect(payload).not.toHaveProperty("scope");
     expect(payload).not.toHaveProperty("groups");
   });
+
+  it.each(["ES256", "RS256", "EdDSA"] as const)(
+    "signs with %s when the key is one, typ at+jwt kept",
+    async (algorithm) => {
+      // Prepare
+      const version = { versionId: "version-2", secretString: newKeySecret(algorithm) };
+      const signingKey = await versionKeyImporter(algorithm, "sign")(version);
+      const { key: publicKey } = await versionKeyImporter(algorithm, "verify")(version);
+
+      // Act
+      const token = await signAccessToken(signingKey, claims);
+
+      // Assess
+      expect(decodeProtectedHeader(token)).toEqual({ alg: algorithm, kid: "version-2", typ: "at+jwt" });
+      const { payload } = await jwtVerify(token, publicKey, {
+        issuer: claims.issuer,
+        audience: "api",
+        algorithms: [algorithm],
+      });
+      expect(payload).toMatchObject({ sub: "alice", groups: ["staff"] });
+    },
+  );
 });
