@@ -248,7 +248,9 @@ locals {
       # (lambda-src/shared/signing-secret.ts reads AWSPREVIOUS only to verify), so AWSPENDING, a key
       # still being rotated in, and AWSPREVIOUS stay unreadable. An asymmetric one also publishes the
       # public halves of AWSPENDING (a new key is in the JWKS before it signs) and AWSPREVIOUS (tokens
-      # it signed stay verifiable until they expire). secretsmanager:VersionStage is a multi-valued
+      # it signed stay verifiable until they expire), and keeps signing with AWSPREVIOUS until a new
+      # AWSCURRENT has been published long enough (lambda-src/token-service/key-publication.ts).
+      # secretsmanager:VersionStage is a multi-valued
       # GetSecretValue condition key:
       # https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecretsmanager.html
       [{

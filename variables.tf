@@ -498,10 +498,12 @@ variable "table" {
 
 variable "secret" {
   description = <<-EOT
-    The HS256 signing secret. By default the module creates it and attaches its rotation Lambda,
-    which writes the first key at creation (`rotate_immediately`) and a new one on the schedule, so
-    no key material passes through Terraform. Or bring your own with `create = false, arn = ...`
-    (SecretString: an oct JWK or a string of at least 32 bytes). `kms_key_arn` names a customer
+    The token service's signing secret (issuers.hs256, es256, rs256 or eddsa). By default the module
+    creates it and attaches its rotation Lambda, which writes the first key at creation
+    (`rotate_immediately`) and a new one on the schedule, so no key material passes through
+    Terraform. Or bring your own with `create = false, arn = ...` (SecretString for HS256: an oct JWK
+    or a string of at least 32 bytes; otherwise the private JWK of the issuer's algorithm,
+    docs/lambda-configuration.md § Signing secret). `kms_key_arn` names a customer
     managed key encrypting it (the module's Lambdas get kms:Decrypt on it for this secret only).
   EOT
   type = object({

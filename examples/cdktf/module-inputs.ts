@@ -34,6 +34,20 @@ export interface Hs256Issuer {
   readonly required_claims?: readonly string[];
 }
 
+/**
+ * Tokens the module's token service signs with an ES256, RS256 or EdDSA key its rotation Lambda
+ * generates; the API publishes the public keys (`/.well-known/jwks.json`, `/openid-configuration`).
+ */
+export interface AsymmetricIssuer {
+  /** An https URL without a trailing slash; defaults to the stage URL. */
+  readonly issuer?: string;
+  /** Defaults to `[<name>]`; the token service issues tokens for the first one. */
+  readonly audiences?: readonly string[];
+  /** Pins the JOSE `typ` header, e.g. `at+jwt`. */
+  readonly typ?: string;
+  readonly required_claims?: readonly string[];
+}
+
 /** A Cognito user pool whose tokens the authorizer accepts. */
 export interface CognitoIssuer {
   /** Like `us-east-1_AbC123`; the region is read from it. */
@@ -66,9 +80,13 @@ export interface GoogleIssuer {
   readonly jwks_uri?: string;
 }
 
-/** At least one kind must be set (the module validates it). */
+/** At least one kind must be set, and at most one of hs256, es256, rs256 and eddsa (the module validates it). */
 export interface JwtApiIssuers {
   readonly hs256?: Hs256Issuer;
+  readonly es256?: AsymmetricIssuer;
+  /** The one HTTP API JWT authorizers accept (RSA only). */
+  readonly rs256?: AsymmetricIssuer;
+  readonly eddsa?: AsymmetricIssuer;
   readonly cognito?: readonly CognitoIssuer[];
   readonly oidc?: readonly OidcIssuer[];
   readonly google?: GoogleIssuer;
@@ -136,6 +154,8 @@ export interface JwtApiTokenService {
   readonly refresh_token_ttl_seconds?: number;
   readonly lockout_max_attempts?: number;
   readonly lockout_seconds?: number;
+  /** 1-3600: Cache-Control of the JWKS and discovery documents (es256/rs256/eddsa only). */
+  readonly jwks_max_age_seconds?: number;
 }
 
 export interface LambdaFunctionOverrides {
@@ -249,6 +269,9 @@ export type JwtApiModuleOutput =
   | "invoke_url"
   | "token_endpoint_url"
   | "sample_api_url"
+  | "token_issuer"
+  | "token_jwks_uri"
+  | "token_openid_configuration_url"
   | "authorizer_id"
   | "authorizer_invoke_role_arn"
   | "authorizer_lambda_function_arn"

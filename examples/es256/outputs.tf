@@ -32,3 +32,8 @@ output "dynamodb_table_name" {
   description = "Users table (add users with the operator CLI)."
   value       = module.jwt_api.dynamodb_table_name
 }
+
+output "secretsmanager_secret_arn" {
+  description = "ARN of the signing secret (its value is the private key; it never leaves AWS)."
+  value       = module.jwt_api.secretsmanager_secret_arn
+}

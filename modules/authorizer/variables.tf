@@ -26,7 +26,7 @@ variable "environment_variables" {
 ################################################################################
 
 variable "signing_secret" {
-  description = "The HS256 signing secret the authorizer reads (AWSCURRENT and AWSPREVIOUS), with the KMS key encrypting it if it is a customer managed one; null when no HS256 issuer is configured, which leaves the function with log permissions only."
+  description = "The signing secret of the module's own issuer (hs256, es256, rs256 or eddsa) the authorizer reads (AWSCURRENT and AWSPREVIOUS), with the KMS key encrypting it if it is a customer managed one; null when no such issuer is configured, which leaves the function with log permissions only."
   type = object({
     arn         = string
     kms_key_arn = optional(string)

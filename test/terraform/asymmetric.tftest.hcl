@@ -439,3 +439,58 @@ run "rejects_a_jwks_max_age_over_an_hour" {
 
   expect_failures = [var.token_service]
 }
+
+################################################################################
+# The discovery routes in modules/rest-api, as the root passes them
+################################################################################
+
+run "discovery_routes_are_public_permitted_and_preflighted" {
+  module {
+    source = "./modules/rest-api"
+  }
+
+  variables {
+    routes = {
+      for key, path in { well_known_jwks = "/.well-known/jwks.json", well_known_openid_configuration = "/.well-known/openid-configuration" } :
+      key => {
+        method       = "GET"
+        path         = path
+        function_arn = "arn:aws:lambda:eu-west-1:123456789012:function:demo-token-service"
+        invoke_arn   = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:demo-token-service/invocations"
+        protected    = false
+      }
+    }
+    authorizer = {
+      invoke_arn      = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:demo-authorizer/invocations"
+      credentials_arn = "arn:aws:iam::123456789012:role/demo-authorizer-invoke"
+    }
+    cors = { allow_origin = "https://app.example.com" }
+  }
+
+  assert {
+    condition = alltrue([
+      for key in ["well_known_jwks", "well_known_openid_configuration"] :
+      aws_api_gateway_method.this[key].authorization == "NONE" && aws_api_gateway_method.this[key].authorizer_id == null
+    ])
+    error_message = "Verifiers fetch the discovery documents without a token: authorization NONE, no authorizer."
+  }
+
+  assert {
+    condition = (
+      aws_lambda_permission.this["well_known_jwks"].source_arn == "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/*/GET/.well-known/jwks.json"
+      && aws_lambda_permission.this["well_known_openid_configuration"].source_arn == "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/*/GET/.well-known/openid-configuration"
+      && alltrue([for permission in aws_lambda_permission.this : permission.principal == "apigateway.amazonaws.com" && permission.function_name == "arn:aws:lambda:eu-west-1:123456789012:function:demo-token-service"])
+    )
+    error_message = "API Gateway must be allowed to invoke the token service for GET on exactly these two paths."
+  }
+
+  assert {
+    condition     = toset(keys(aws_api_gateway_method.preflight)) == toset(["/.well-known/jwks.json", "/.well-known/openid-configuration"])
+    error_message = "With cors set, browsers may fetch the JWKS: both paths need their OPTIONS preflight."
+  }
+
+  assert {
+    condition     = aws_api_gateway_resource.depth_1["/.well-known"].path_part == ".well-known" && aws_api_gateway_resource.depth_2["/.well-known/jwks.json"].path_part == "jwks.json"
+    error_message = "The dot-led segment must become its own resource."
+  }
+}
