@@ -9,6 +9,7 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { ResponseHeaders } from "../shared/cors.ts";
 import type { Logger } from "../shared/log.ts";
 import { hashPassword, type ScryptParameters } from "../shared/password-hash.ts";
+import { RevocationWriter } from "../shared/revocation-writer.ts";
 import { SigningSecret, secretsManagerReader } from "../shared/signing-secret.ts";
 import { UsersTable } from "../shared/users-table.ts";
 import type { TokenServiceConfig } from "./config.ts";
@@ -41,6 +42,7 @@ export function wireTokenService(wiring: TokenServiceWiring): TokenServiceHandle
       maxAttempts: config.lockoutMaxAttempts,
       lockoutSeconds: config.lockoutSeconds,
     }),
+    ...(config.revocationEnabled ? { revocations: new RevocationWriter(client, config.usersTableName) } : {}),
     signingKey: () => signingSecret.current(),
     dummyHash,
     now: Date.now,
