@@ -8,8 +8,8 @@ import { mkdir, mkdtemp, readFile, readdir, symlink, writeFile } from "node:fs/p
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { build } from "esbuild";
-import { lambdaNode } from "../local/lambda-node.ts";
-import { unzipInto } from "../local/lambda-runner.ts";
+import { lambdaNode } from "../local/lambda/lambda-node.ts";
+import { unzipInto } from "../local/lambda/lambda-runner.ts";
 import { bundleEntry, lambdaSourceDir, repoRoot } from "../scripts/lambda-packages.ts";
 
 /** Times measured inside the child against its own `performance.timeOrigin` (process start). */

@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { startDynamoDbServer } from "../local/dynamodb-server.ts";
+import { startDynamoDbServer } from "../local/fakes/dynamodb-server.ts";
 import { buildAllPackages } from "../scripts/lambda-packages.ts";
 import { tokenEvent } from "../test/support/authorizer-events.ts";
 import {

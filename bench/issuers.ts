@@ -6,8 +6,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { SignJWT, type CryptoKey } from "jose";
 import { importHmacKey, keyBytesFromSecret, newSigningKeySecret } from "../lambda-src/shared/signing-secret.ts";
-import { startJwksServer, type JwksServer } from "../local/jwks-server.ts";
-import { startSecretsManagerServer, type SecretsManagerServer } from "../local/secrets-manager-server.ts";
+import { startJwksServer, type JwksServer } from "../local/fakes/jwks-server.ts";
+import { startSecretsManagerServer, type SecretsManagerServer } from "../local/fakes/secrets-manager-server.ts";
 import { encodeJson, nowSeconds } from "../test/support/tokens.ts";
 
 export const benchAlgorithms = ["HS256", "RS256", "ES256", "EdDSA"] as const;

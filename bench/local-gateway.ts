@@ -7,10 +7,10 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { generatePassword } from "../local/demo-users.ts";
-import type { LambdaInvoker } from "../local/lambda-runner.ts";
+import type { LambdaInvoker } from "../local/lambda/lambda-runner.ts";
 import { startLocalRun } from "../local/local-run.ts";
 import { repoRoot } from "../scripts/lambda-packages.ts";
-import { removeStage, stageWorkspace } from "../local/terraform-cli.ts";
+import { removeStage, stageWorkspace } from "../local/terraform/terraform-cli.ts";
 import type { SectionResult, Table, TargetCheck } from "./report.ts";
 import { formatNumber, formatRatio, summarize } from "./stats.ts";
 import { newSigningKeySecret } from "../lambda-src/shared/signing-secret.ts";

@@ -15,9 +15,9 @@ import {
   type ExplicitAuthFlowsType,
   type UsernameAttributeType,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { startCognitoLocal } from "./cognito-local.ts";
+import { startCognitoLocal } from "./fakes/cognito-local.ts";
 import { routeRequirements, type DemoUser } from "./demo-users.ts";
-import type { ApiModel } from "./plan-model.ts";
+import type { ApiModel } from "./terraform/plan-model.ts";
 
 export interface LocalUserPool {
   readonly plannedId: string;

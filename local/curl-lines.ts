@@ -3,7 +3,7 @@
  * token service get the grant its endpoint takes (docs/lambda-configuration.md), protected routes
  * the bearer token obtained by the first command.
  */
-import type { ApiModel, RouteModel } from "./plan-model.ts";
+import type { ApiModel, RouteModel } from "./terraform/plan-model.ts";
 
 export interface DemoCredentials {
   readonly username: string;

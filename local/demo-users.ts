@@ -11,7 +11,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { checkPasswordPolicy } from "../lambda-src/shared/password-policy.ts";
 import { hashPassword } from "../lambda-src/shared/password-hash.ts";
 import { UsersTable } from "../lambda-src/shared/users-table.ts";
-import type { ApiModel } from "./plan-model.ts";
+import type { ApiModel } from "./terraform/plan-model.ts";
 
 export interface DemoUser {
   readonly username: string;

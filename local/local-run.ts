@@ -4,12 +4,12 @@
  * APIs on the same port). `close()` stops all of it.
  */
 import { createServer } from "node:http";
-import { AuthorizerCache } from "./authorizer-cache.ts";
+import { AuthorizerCache } from "./gateway/authorizer-cache.ts";
 import { startLocalCognito, withLocalIssuers, type LocalCognito } from "./cognito-services.ts";
 import { demoUsersFor, seedDemoUsers, type DemoUser } from "./demo-users.ts";
-import { createClientErrorHandler, createGatewayHandler } from "./gateway.ts";
-import { LambdaRunner, type InvokeResult, type LambdaInvoker } from "./lambda-runner.ts";
-import { closeServer, listen } from "./loopback-http.ts";
+import { createClientErrorHandler, createGatewayHandler } from "./gateway/gateway.ts";
+import { LambdaRunner, type InvokeResult, type LambdaInvoker } from "./lambda/lambda-runner.ts";
+import { closeServer, listen } from "./fakes/loopback-http.ts";
 import {
   localAccountId,
   localCredentials,
@@ -18,9 +18,9 @@ import {
   startLocalServices,
 } from "./local-services.ts";
 import { startExamplePage, type ExamplePage } from "./page-server.ts";
-import { buildApiModel, type ApiModel, type FunctionModel } from "./plan-model.ts";
-import { plannedResources } from "./terraform-state.ts";
-import { createWebSocketGateway } from "./websocket-gateway.ts";
+import { buildApiModel, type ApiModel, type FunctionModel } from "./terraform/plan-model.ts";
+import { plannedResources } from "./terraform/terraform-state.ts";
+import { createWebSocketGateway } from "./gateway/websocket-gateway.ts";
 
 export interface LocalRunOptions {
   /** A Terraform root that may be written to (a staged copy). */

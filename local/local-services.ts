@@ -4,9 +4,9 @@
  * the SDK at them and the rewrites that turn planned identifiers into local ones.
  */
 import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
-import { startDynamoDbServer } from "./dynamodb-server.ts";
-import type { ApiModel, TableModel } from "./plan-model.ts";
-import { startSecretsManagerServer } from "./secrets-manager-server.ts";
+import { startDynamoDbServer } from "./fakes/dynamodb-server.ts";
+import type { ApiModel, TableModel } from "./terraform/plan-model.ts";
+import { startSecretsManagerServer } from "./fakes/secrets-manager-server.ts";
 
 export const localRegion = "us-east-1";
 /** The account the local Secrets Manager writes into its ARNs. */

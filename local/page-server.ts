@@ -12,8 +12,8 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
-import { closeServer, listen } from "./loopback-http.ts";
-import type { ApiModel } from "./plan-model.ts";
+import { closeServer, listen } from "./fakes/loopback-http.ts";
+import type { ApiModel } from "./terraform/plan-model.ts";
 
 const contentTypes: Readonly<Record<string, string>> = {
   ".html": "text/html; charset=utf-8",

@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { removeStage, repoRoot, stageWorkspace, terraform, terraformBinary } from "../local/terraform-cli.ts";
+import { removeStage, repoRoot, stageWorkspace, terraform, terraformBinary } from "../local/terraform/terraform-cli.ts";
 import { motoAvailable, motoInstallHint } from "../test/moto/moto-server.ts";
 
 interface Tally {

@@ -8,8 +8,8 @@ import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootstrap } from "../../lambda-src/authorizer/bootstrap.ts";
 import type { RejectionCode } from "../../lambda-src/authorizer/errors.ts";
-import { startJwksServer, type JwksServer } from "../../local/jwks-server.ts";
-import { startSecretsManagerServer, type SecretsManagerServer } from "../../local/secrets-manager-server.ts";
+import { startJwksServer, type JwksServer } from "../../local/fakes/jwks-server.ts";
+import { startSecretsManagerServer, type SecretsManagerServer } from "../../local/fakes/secrets-manager-server.ts";
 import { captureLog, gatewayStatus, requestEvent, tokenEvent, openApiRoute } from "../support/authorizer-events.ts";
 import {
   craftToken,

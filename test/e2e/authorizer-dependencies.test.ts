@@ -8,8 +8,8 @@ import { SignJWT } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { bootstrap } from "../../lambda-src/authorizer/bootstrap.ts";
 import { importHmacKey, keyBytesFromSecret, newSigningKeySecret } from "../../lambda-src/shared/signing-secret.ts";
-import { startJwksServer, type JwksServer } from "../../local/jwks-server.ts";
-import { startSecretsManagerServer, type SecretsManagerServer } from "../../local/secrets-manager-server.ts";
+import { startJwksServer, type JwksServer } from "../../local/fakes/jwks-server.ts";
+import { startSecretsManagerServer, type SecretsManagerServer } from "../../local/fakes/secrets-manager-server.ts";
 import { captureLog, gatewayStatus, tokenEvent, openApiRoute } from "../support/authorizer-events.ts";
 import { pointAwsAt } from "../support/loopback-aws.ts";
 

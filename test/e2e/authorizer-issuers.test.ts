@@ -16,9 +16,9 @@ import {
   type CognitoLocal,
   type CognitoPool,
   type CognitoTokens,
-} from "../../local/cognito-local.ts";
-import { startJwksServer, type JwksServer } from "../../local/jwks-server.ts";
-import { startSecretsManagerServer, type SecretsManagerServer } from "../../local/secrets-manager-server.ts";
+} from "../../local/fakes/cognito-local.ts";
+import { startJwksServer, type JwksServer } from "../../local/fakes/jwks-server.ts";
+import { startSecretsManagerServer, type SecretsManagerServer } from "../../local/fakes/secrets-manager-server.ts";
 import {
   captureLog,
   gatewayStatus,

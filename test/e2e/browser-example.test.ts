@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generatePassword } from "../../local/demo-users.ts";
 import { startLocalRun, type LocalRun } from "../../local/local-run.ts";
 import { servePage, type PageServer } from "../../local/page-server.ts";
-import { removeStage, stageWorkspace } from "../../local/terraform-cli.ts";
+import { removeStage, stageWorkspace } from "../../local/terraform/terraform-cli.ts";
 import { importHmacKey, keyBytesFromSecret, newSigningKeySecret } from "../../lambda-src/shared/signing-secret.ts";
 import { launchChromium, type Browser } from "../support/chromium.ts";
 import { craftToken, nowSeconds } from "../support/tokens.ts";

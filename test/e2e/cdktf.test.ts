@@ -23,7 +23,7 @@ import {
   repoRoot,
   stageWorkspace,
   terraform,
-} from "../../local/terraform-cli.ts";
+} from "../../local/terraform/terraform-cli.ts";
 
 const execFileAsync = promisify(execFile);
 const exampleDir = join(repoRoot, "examples", "cdktf");

@@ -6,7 +6,7 @@
  * percent-encoded unreserved character) answers 403 to every principal, since the authorizer's
  * policy denies such a method ARN stage-wide; a spelling the gateway does not route (letter case,
  * `%2F`) gets API Gateway's own 403 "Missing Authentication Token". How the local gateway routes
- * each spelling, and why, is in local/route-table.ts.
+ * each spelling, and why, is in local/gateway/route-table.ts.
  *
  * Local only: the requests go over node:net, plain HTTP (a deployed stage is HTTPS).
  */

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { unzipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keyBytesFromSecret } from "../../lambda-src/shared/signing-secret.ts";
-import { startSecretsManagerServer, type SecretsManagerServer } from "../../local/secrets-manager-server.ts";
+import { startSecretsManagerServer, type SecretsManagerServer } from "../../local/fakes/secrets-manager-server.ts";
 import { buildPackage } from "../../scripts/lambda-packages.ts";
 import { runPackagedHandler, writePackage } from "../support/packaged-lambda.ts";
 

@@ -6,7 +6,7 @@ import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { allModules, injectDocs, readModuleDocs, renderDocs } from "../../scripts/terraform-docs.ts";
-import { repoRoot } from "../../local/terraform-cli.ts";
+import { repoRoot } from "../../local/terraform/terraform-cli.ts";
 
 describe("terraform docs", () => {
   it("the README of the root module and of each submodule holds the inputs and outputs generated from it", async () => {

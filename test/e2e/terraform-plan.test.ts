@@ -18,7 +18,7 @@ import {
   stageWorkspace,
   terraform,
   type TerraformPlan,
-} from "../../local/terraform-cli.ts";
+} from "../../local/terraform/terraform-cli.ts";
 
 const functions = ["authorizer", "token-service", "sample-api", "secret-rotation", "websocket-sample"] as const;
 const planTimeout = 300_000;

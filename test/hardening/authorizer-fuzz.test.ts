@@ -15,7 +15,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuthorizerHandler } from "../../lambda-src/authorizer/authorizer.ts";
 import { bootstrap } from "../../lambda-src/authorizer/bootstrap.ts";
-import { parseAuthorizerOutput } from "../../local/authorizer-output.ts";
+import { parseAuthorizerOutput } from "../../local/gateway/authorizer-output.ts";
 import {
   methodArn,
   stagePrefix,

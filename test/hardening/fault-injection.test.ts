@@ -16,12 +16,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { AuthorizerHandler } from "../../lambda-src/authorizer/authorizer.ts";
 import { bootstrap } from "../../lambda-src/authorizer/bootstrap.ts";
 import { importHmacKey, newSigningKeySecret } from "../../lambda-src/shared/signing-secret.ts";
-import { startJwksServer, type JwksFault, type JwksServer } from "../../local/jwks-server.ts";
+import { startJwksServer, type JwksFault, type JwksServer } from "../../local/fakes/jwks-server.ts";
 import {
   startSecretsManagerServer,
   type Fault,
   type SecretsManagerServer,
-} from "../../local/secrets-manager-server.ts";
+} from "../../local/fakes/secrets-manager-server.ts";
 import { gatewayStatus, tokenEvent, type GatewayStatus, openApiRoute } from "../support/authorizer-events.ts";
 import {
   SecretRegistry,

@@ -15,8 +15,8 @@
 import { randomBytes } from "node:crypto";
 import { exportJWK, generateKeyPair, type CryptoKey, type JWK } from "jose";
 import { importHmacKey } from "../../lambda-src/shared/signing-secret.ts";
-import { startJwksServer, type JwksServer, type SigningAlgorithm } from "../../local/jwks-server.ts";
-import { startSecretsManagerServer, type SecretsManagerServer } from "../../local/secrets-manager-server.ts";
+import { startJwksServer, type JwksServer, type SigningAlgorithm } from "../../local/fakes/jwks-server.ts";
+import { startSecretsManagerServer, type SecretsManagerServer } from "../../local/fakes/secrets-manager-server.ts";
 import { nowSeconds } from "../support/tokens.ts";
 
 export const issuerKindNames = [

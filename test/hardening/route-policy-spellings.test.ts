@@ -20,8 +20,8 @@ import {
   type Entitlements,
 } from "../../lambda-src/authorizer/route-authorization.ts";
 import type { RouteRule } from "../../lambda-src/authorizer/types.ts";
-import { evaluatePolicy, methodArn } from "../../local/policy-evaluation.ts";
-import { matchRoute } from "../../local/route-table.ts";
+import { evaluatePolicy, methodArn } from "../../local/gateway/policy-evaluation.ts";
+import { matchRoute } from "../../local/gateway/route-table.ts";
 import { fuzzParameters } from "./fuzz-settings.ts";
 
 interface Route {

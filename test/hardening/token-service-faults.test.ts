@@ -7,7 +7,7 @@
  * unrevoked by a logout that answered 200.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { DynamoDbFault } from "../../local/dynamodb-server.ts";
+import type { DynamoDbFault } from "../../local/fakes/dynamodb-server.ts";
 import { hashRefreshToken } from "../../lambda-src/token-service/refresh-token.ts";
 import {
   SecretRegistry,

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { DescribeSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { expect } from "vitest";
-import { repoRoot } from "../../local/terraform-cli.ts";
+import { repoRoot } from "../../local/terraform/terraform-cli.ts";
 import { describeExample } from "./example-suite.ts";
 import { clientConfig } from "./moto-stack.ts";
 import { deployedFunction, expectRestApi } from "./read-back.ts";

@@ -1,5 +1,5 @@
 /**
- * One example applied against moto: a staged copy of the Terraform tree (local/terraform-cli.ts),
+ * One example applied against moto: a staged copy of the Terraform tree (local/terraform/terraform-cli.ts),
  * the aws provider pointed at moto by an override file written only into that copy, then init,
  * apply, a re-plan that must be empty but for named moto gaps, and destroy.
  *
@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { removeStage, stageWorkspace, terraform } from "../../local/terraform-cli.ts";
+import { removeStage, stageWorkspace, terraform } from "../../local/terraform/terraform-cli.ts";
 import { configureMoto, type MotoServer } from "./moto-server.ts";
 
 export const motoRegion = "us-east-1";

@@ -6,8 +6,8 @@
  * Policies are judged by the local gateway's evaluator, an implementation independent of the
  * authorizer's own route matching.
  */
-import { parseAuthorizerOutput } from "../../local/authorizer-output.ts";
-import { evaluatePolicy } from "../../local/policy-evaluation.ts";
+import { parseAuthorizerOutput } from "../../local/gateway/authorizer-output.ts";
+import { evaluatePolicy } from "../../local/gateway/policy-evaluation.ts";
 
 export const stagePrefix = "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod/";
 

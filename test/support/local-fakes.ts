@@ -4,8 +4,8 @@
  * that reports a refused handshake, and a process probe.
  */
 import WebSocket from "ws";
-import type { InvokeResult, LambdaInvoker } from "../../local/lambda-runner.ts";
-import type { FunctionModel } from "../../local/plan-model.ts";
+import type { InvokeResult, LambdaInvoker } from "../../local/lambda/lambda-runner.ts";
+import type { FunctionModel } from "../../local/terraform/plan-model.ts";
 
 /** A planned function that no test runs: only its name and ARN matter. */
 export const plannedFunction = (functionName: string): FunctionModel => ({

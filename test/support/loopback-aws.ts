@@ -5,8 +5,8 @@
  */
 import { randomBytes } from "node:crypto";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { startDynamoDbServer, type DynamoDbServer } from "../../local/dynamodb-server.ts";
-import { startSecretsManagerServer, type SecretsManagerServer } from "../../local/secrets-manager-server.ts";
+import { startDynamoDbServer, type DynamoDbServer } from "../../local/fakes/dynamodb-server.ts";
+import { startSecretsManagerServer, type SecretsManagerServer } from "../../local/fakes/secrets-manager-server.ts";
 import { createDocumentClient } from "../../lambda-src/shared/dynamodb.ts";
 
 export interface LoopbackAws {

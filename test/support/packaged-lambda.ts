@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { lambdaNode } from "../../local/lambda-node.ts";
+import { lambdaNode } from "../../local/lambda/lambda-node.ts";
 
 const invokeScript = `
 const { handler } = await import(process.argv[1]);

@@ -3,7 +3,7 @@
  * worker to reuse. Workers are ended without running their 'exit' handlers, so a config each wrote
  * for itself would stay in the temp dir; this one goes when the main process exits.
  */
-import { cliConfigFile, inheritedCliConfigVariable } from "../../local/terraform-cli.ts";
+import { cliConfigFile, inheritedCliConfigVariable } from "../../local/terraform/terraform-cli.ts";
 
 export async function setup(): Promise<void> {
   try {

@@ -1,7 +1,7 @@
 /**
  * Token minting for tests, below what jose lets a well-behaved signer do: any header (`alg: none`,
  * `crit`, `b64: false`, embedded keys), any payload bytes, any signature bytes. Valid tokens come
- * from local/jwks-server.ts or jose; these helpers craft the broken and hostile ones.
+ * from local/fakes/jwks-server.ts or jose; these helpers craft the broken and hostile ones.
  */
 import { createHmac } from "node:crypto";
 import { exportSPKI, type CryptoKey } from "jose";

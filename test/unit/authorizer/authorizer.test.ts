@@ -7,7 +7,7 @@ import { IssuerRegistry } from "../../../lambda-src/authorizer/issuers.ts";
 import { JwksKeySource } from "../../../lambda-src/authorizer/jwks-key-source.ts";
 import { nonCanonicalSpellings } from "../../../lambda-src/authorizer/route-authorization.ts";
 import { SigningSecret } from "../../../lambda-src/shared/signing-secret.ts";
-import { startJwksServer, type JwksServer } from "../../../local/jwks-server.ts";
+import { startJwksServer, type JwksServer } from "../../../local/fakes/jwks-server.ts";
 import {
   captureLog,
   gatewayStatus,

@@ -3,7 +3,7 @@ import type { AsymmetricAlgorithm, IssuerConfig } from "../../../lambda-src/auth
 import { IssuerRegistry } from "../../../lambda-src/authorizer/issuers.ts";
 import { JwksKeySource } from "../../../lambda-src/authorizer/jwks-key-source.ts";
 import { SigningSecret } from "../../../lambda-src/shared/signing-secret.ts";
-import { startJwksServer, type JwksServer } from "../../../local/jwks-server.ts";
+import { startJwksServer, type JwksServer } from "../../../local/fakes/jwks-server.ts";
 import { encodeJson } from "../../support/tokens.ts";
 
 describe("IssuerRegistry", () => {

@@ -2,7 +2,7 @@ import { errors, exportJWK, type CryptoKey, type JWTVerifyGetKey } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { JwksKeySource, keysMaxAgeMs } from "../../../lambda-src/authorizer/jwks-key-source.ts";
 import { DependencyError } from "../../../lambda-src/shared/errors.ts";
-import { startJwksServer, type JwksServer } from "../../../local/jwks-server.ts";
+import { startJwksServer, type JwksServer } from "../../../local/fakes/jwks-server.ts";
 
 const jwksPath = "/.well-known/jwks.json";
 

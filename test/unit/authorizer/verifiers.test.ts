@@ -9,7 +9,7 @@ import {
   type SecretVersion,
   newSigningKeySecret,
 } from "../../../lambda-src/shared/signing-secret.ts";
-import { startJwksServer, type JwksServer } from "../../../local/jwks-server.ts";
+import { startJwksServer, type JwksServer } from "../../../local/fakes/jwks-server.ts";
 
 const base = { requiredClaims: [], typ: undefined };
 describe("createVerifier", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { AuthorizerCache, authorizerCacheKey } from "../../../local/authorizer-cache.ts";
-import type { AuthorizerGrant } from "../../../local/authorizer-output.ts";
+import { AuthorizerCache, authorizerCacheKey } from "../../../local/gateway/authorizer-cache.ts";
+import type { AuthorizerGrant } from "../../../local/gateway/authorizer-output.ts";
 
 const grant = (principalId: string): AuthorizerGrant => ({ principalId, policy: { statements: [] }, context: {} });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseAuthorizerOutput } from "../../../local/authorizer-output.ts";
+import { parseAuthorizerOutput } from "../../../local/gateway/authorizer-output.ts";
 
 const policy = {
   Version: "2012-10-17",

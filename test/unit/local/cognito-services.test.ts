@@ -9,7 +9,7 @@ import {
   withLocalIssuers,
   type LocalUserPool,
 } from "../../../local/cognito-services.ts";
-import type { ApiModel } from "../../../local/plan-model.ts";
+import type { ApiModel } from "../../../local/terraform/plan-model.ts";
 
 const pool: LocalUserPool = {
   plannedId: "us-east-1_LocalRun",

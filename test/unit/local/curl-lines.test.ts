@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { curlLines } from "../../../local/curl-lines.ts";
-import type { ApiModel, RouteModel } from "../../../local/plan-model.ts";
+import type { ApiModel, RouteModel } from "../../../local/terraform/plan-model.ts";
 
 const route = (httpMethod: string, resourcePath: string, authorization: string): RouteModel => ({
   resourceId: resourcePath,

@@ -2,9 +2,9 @@ import { GetItemCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { describe, expect, it } from "vitest";
 import { WeakPasswordError } from "../../../lambda-src/shared/errors.ts";
 import { demoUsersFor, generatePassword, routeRequirements, seedDemoUsers } from "../../../local/demo-users.ts";
-import { startDynamoDbServer } from "../../../local/dynamodb-server.ts";
+import { startDynamoDbServer } from "../../../local/fakes/dynamodb-server.ts";
 import { localCredentials, localRegion } from "../../../local/local-services.ts";
-import type { ApiModel, FunctionModel } from "../../../local/plan-model.ts";
+import type { ApiModel, FunctionModel } from "../../../local/terraform/plan-model.ts";
 
 const fn = (environment: Record<string, string>): FunctionModel => ({
   address: "f",

@@ -4,7 +4,7 @@ import {
   renderTemplate,
   type GatewayResponseConfig,
   type GatewayResponseContext,
-} from "../../../local/gateway-responses.ts";
+} from "../../../local/gateway/gateway-responses.ts";
 
 const context: GatewayResponseContext = {
   message: "Unauthorized",

@@ -1,11 +1,11 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { AuthorizerCache } from "../../../local/authorizer-cache.ts";
-import { createClientErrorHandler, createGatewayHandler, formatRequestLog } from "../../../local/gateway.ts";
-import { parseIdentitySources } from "../../../local/identity-source.ts";
-import type { InvokeResult, LambdaInvoker } from "../../../local/lambda-runner.ts";
-import type { ApiModel, AuthorizerModel, RouteModel } from "../../../local/plan-model.ts";
+import { AuthorizerCache } from "../../../local/gateway/authorizer-cache.ts";
+import { createClientErrorHandler, createGatewayHandler, formatRequestLog } from "../../../local/gateway/gateway.ts";
+import { parseIdentitySources } from "../../../local/gateway/identity-source.ts";
+import type { InvokeResult, LambdaInvoker } from "../../../local/lambda/lambda-runner.ts";
+import type { ApiModel, AuthorizerModel, RouteModel } from "../../../local/terraform/plan-model.ts";
 import { FakeInvoker, plannedFunction } from "../../support/local-fakes.ts";
 import { startLogCapture } from "../../support/log-capture.ts";
 import { rawRequest } from "../../support/raw-http.ts";

@@ -5,7 +5,7 @@ import {
   parseIdentitySources,
   type IdentityRequest,
   type IdentityRequirements,
-} from "../../../local/identity-source.ts";
+} from "../../../local/gateway/identity-source.ts";
 
 const request = (headers: Record<string, string[]>, query: Record<string, string[]> = {}): IdentityRequest => ({
   headers,

@@ -1,6 +1,6 @@
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signingAlgorithms, startJwksServer, type JwksServer } from "../../../local/jwks-server.ts";
+import { signingAlgorithms, startJwksServer, type JwksServer } from "../../../local/fakes/jwks-server.ts";
 
 describe("startJwksServer", () => {
   let server: JwksServer;

@@ -2,8 +2,8 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { lambdaNode, lambdaNodeMajor, lambdaNodePackages } from "../../../local/lambda-node.ts";
-import { repoRoot } from "../../../local/terraform-cli.ts";
+import { lambdaNode, lambdaNodeMajor, lambdaNodePackages } from "../../../local/lambda/lambda-node.ts";
+import { repoRoot } from "../../../local/terraform/terraform-cli.ts";
 
 const platform = `${process.platform}-${process.arch}`;
 const manifest = (await import("../../../package.json", { with: { type: "json" } })).default as {

@@ -5,9 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { strToU8, zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { lambdaNode, type LambdaNode } from "../../../local/lambda-node.ts";
-import { LambdaRunner, PackageMismatchError } from "../../../local/lambda-runner.ts";
-import type { FunctionModel } from "../../../local/plan-model.ts";
+import { lambdaNode, type LambdaNode } from "../../../local/lambda/lambda-node.ts";
+import { LambdaRunner, PackageMismatchError } from "../../../local/lambda/lambda-runner.ts";
+import type { FunctionModel } from "../../../local/terraform/plan-model.ts";
 import { alive } from "../../support/local-fakes.ts";
 
 const source = `

@@ -8,7 +8,7 @@ import {
   rewriteEnvironment,
   startLocalServices,
 } from "../../../local/local-services.ts";
-import type { ApiModel, TableModel } from "../../../local/plan-model.ts";
+import type { ApiModel, TableModel } from "../../../local/terraform/plan-model.ts";
 
 const table: TableModel = {
   name: "users",

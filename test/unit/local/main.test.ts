@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { describe, expect, it, vi } from "vitest";
-import { inheritedCliConfigVariable, repoRoot } from "../../../local/terraform-cli.ts";
+import { inheritedCliConfigVariable, repoRoot } from "../../../local/terraform/terraform-cli.ts";
 import { stageFixture } from "../../fixtures/local-run/stage-fixture.ts";
 import { alive } from "../../support/local-fakes.ts";
 

@@ -1,15 +1,15 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { createGatewayHandler } from "../../../local/gateway.ts";
+import { createGatewayHandler } from "../../../local/gateway/gateway.ts";
 import {
   readMockIntegration,
   runMockIntegration,
   type MockIntegrationModel,
   type MockRequest,
-} from "../../../local/mock-integration.ts";
-import type { ApiModel } from "../../../local/plan-model.ts";
-import type { PlannedResource } from "../../../local/terraform-cli.ts";
+} from "../../../local/gateway/mock-integration.ts";
+import type { ApiModel } from "../../../local/terraform/plan-model.ts";
+import type { PlannedResource } from "../../../local/terraform/terraform-cli.ts";
 import { FakeInvoker } from "../../support/local-fakes.ts";
 
 /** The preflight resources of modules/rest-api as `terraform test` with a mocked provider records them. */

@@ -3,9 +3,9 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { GatewayResponseConfig } from "../../../local/gateway-responses.ts";
+import type { GatewayResponseConfig } from "../../../local/gateway/gateway-responses.ts";
 import { plannedAllowOrigin, servePage, startExamplePage, type PageServer } from "../../../local/page-server.ts";
-import type { ApiModel } from "../../../local/plan-model.ts";
+import type { ApiModel } from "../../../local/terraform/plan-model.ts";
 
 const withOrigin = (origin: string | undefined): ApiModel => {
   const response: GatewayResponseConfig = {

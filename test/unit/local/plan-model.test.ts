@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApiModel, PlanModelError, type ApiModel } from "../../../local/plan-model.ts";
-import { plannedResources } from "../../../local/terraform-state.ts";
-import type { PlannedResource } from "../../../local/terraform-cli.ts";
+import { buildApiModel, PlanModelError, type ApiModel } from "../../../local/terraform/plan-model.ts";
+import { plannedResources } from "../../../local/terraform/terraform-state.ts";
+import type { PlannedResource } from "../../../local/terraform/terraform-cli.ts";
 import { stageFixture, type StagedFixture } from "../../fixtures/local-run/stage-fixture.ts";
 
 const resource = (type: string, name: string, values: Record<string, unknown>): PlannedResource => ({

@@ -4,7 +4,7 @@ import {
   matchesIamPattern,
   methodArn,
   type PolicyStatement,
-} from "../../../local/policy-evaluation.ts";
+} from "../../../local/gateway/policy-evaluation.ts";
 
 const arn = "arn:aws:execute-api:us-east-1:000000000000:abc123/v1/GET/api/items";
 const statement = (

@@ -4,7 +4,7 @@ import {
   formatRequestTime,
   mapProxyResponse,
   type IncomingProxyRequest,
-} from "../../../local/proxy-event.ts";
+} from "../../../local/gateway/proxy-event.ts";
 
 const api = {
   restApiId: "abc123",

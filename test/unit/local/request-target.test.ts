@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loggablePath, parseRequestTarget } from "../../../local/request-target.ts";
+import { loggablePath, parseRequestTarget } from "../../../local/gateway/request-target.ts";
 
 describe("parseRequestTarget", () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { matchRoute, routedSegments } from "../../../local/route-table.ts";
+import { matchRoute, routedSegments } from "../../../local/gateway/route-table.ts";
 
 const routes = [
   { resourcePath: "/", httpMethod: "GET" },

@@ -2,15 +2,15 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import WebSocket from "ws";
-import { parseIdentitySources } from "../../../local/identity-source.ts";
-import type { InvokeResult } from "../../../local/lambda-runner.ts";
-import type { WebSocketApiModel } from "../../../local/plan-model.ts";
+import { parseIdentitySources } from "../../../local/gateway/identity-source.ts";
+import type { InvokeResult } from "../../../local/lambda/lambda-runner.ts";
+import type { WebSocketApiModel } from "../../../local/terraform/plan-model.ts";
 import {
   createWebSocketGateway,
   newConnectionId,
   selectRoute,
   type WebSocketGateway,
-} from "../../../local/websocket-gateway.ts";
+} from "../../../local/gateway/websocket-gateway.ts";
 import { FakeInvoker, connect, plannedFunction } from "../../support/local-fakes.ts";
 
 const api: WebSocketApiModel = {

@@ -6,7 +6,7 @@ import { SigningSecret, secretsManagerReader } from "../../../lambda-src/shared/
 import { RotationRefusedError } from "../../../lambda-src/secret-rotation/errors.ts";
 import { rotationSteps, type RotationEvent } from "../../../lambda-src/secret-rotation/rotation-event.ts";
 import { rotate } from "../../../lambda-src/secret-rotation/rotation.ts";
-import { startSecretsManagerServer, type SecretsManagerServer } from "../../../local/secrets-manager-server.ts";
+import { startSecretsManagerServer, type SecretsManagerServer } from "../../../local/fakes/secrets-manager-server.ts";
 import { pointAwsAt } from "../../support/loopback-aws.ts";
 
 let server: SecretsManagerServer;

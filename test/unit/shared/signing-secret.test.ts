@@ -7,7 +7,7 @@ import {
   secretsManagerReader,
   newSigningKeySecret,
 } from "../../../lambda-src/shared/signing-secret.ts";
-import { startSecretsManagerServer, type SecretsManagerServer } from "../../../local/secrets-manager-server.ts";
+import { startSecretsManagerServer, type SecretsManagerServer } from "../../../local/fakes/secrets-manager-server.ts";
 import { pointAwsAt } from "../../support/loopback-aws.ts";
 
 describe("keyBytesFromSecret", () => {

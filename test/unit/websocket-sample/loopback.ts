@@ -1,13 +1,13 @@
 /**
  * The WebSocket sample's AWS dependencies on 127.0.0.1 for one suite: a connections table in
- * dynalite (local/dynamodb-server.ts) and a stand-in for a stage's @connections API that records
+ * dynalite (local/fakes/dynamodb-server.ts) and a stand-in for a stage's @connections API that records
  * every PostToConnection and answers 410 GoneException for connections it was told are closed.
  */
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { startDynamoDbServer, type DynamoDbServer } from "../../../local/dynamodb-server.ts";
+import { startDynamoDbServer, type DynamoDbServer } from "../../../local/fakes/dynamodb-server.ts";
 import { createDocumentClient } from "../../../lambda-src/shared/dynamodb.ts";
 import { useLoopbackCredentials } from "../../support/loopback-aws.ts";
 

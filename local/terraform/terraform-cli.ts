@@ -13,7 +13,7 @@ import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
-import { repoRoot } from "../scripts/lambda-packages.ts";
+import { repoRoot } from "../../scripts/lambda-packages.ts";
 
 const execFileAsync = promisify(execFile);
 

@@ -12,7 +12,7 @@
  * the module's `{"statusCode": 204}`) are reproduced. Anything else is answered with a response and
  * a log line that name what the local run does not emulate, never with a bare 500.
  */
-import type { PlannedResource } from "./terraform-cli.ts";
+import type { PlannedResource } from "../terraform/terraform-cli.ts";
 
 export interface MockIntegrationResponse {
   readonly statusCode: string;

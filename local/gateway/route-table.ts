@@ -7,7 +7,7 @@
  * How each spelling of a path is routed. Where AWS documents nothing, the choice is the one that
  * reaches the method (a policy that is only safe when such a spelling is refused then fails here,
  * in the local run, instead of in production); the method ARN is always built from the raw path
- * (local/gateway.ts), so such a spelling reaches the authorizer under a non-canonical ARN.
+ * (local/gateway/gateway.ts), so such a spelling reaches the authorizer under a non-canonical ARN.
  * - Trailing slash: routed like the path without it. REST APIs route both /hello and /hello/ to
  *   the method of /hello (measured, https://github.com/aws-powertools/powertools-lambda-python/issues/1552;
  *   also https://github.com/aws/chalice/issues/65).

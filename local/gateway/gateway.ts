@@ -11,8 +11,8 @@ import { type AuthorizerGrant, parseAuthorizerOutput } from "./authorizer-output
 import { AuthorizerCache, authorizerCacheKey } from "./authorizer-cache.ts";
 import { renderGatewayResponse, type GatewayResponseType } from "./gateway-responses.ts";
 import { checkIdentity, type IdentityRequest } from "./identity-source.ts";
-import type { LambdaInvoker } from "./lambda-runner.ts";
-import type { ApiModel, AuthorizerModel, RouteModel } from "./plan-model.ts";
+import type { LambdaInvoker } from "../lambda/lambda-runner.ts";
+import type { ApiModel, AuthorizerModel, RouteModel } from "../terraform/plan-model.ts";
 import { runMockIntegration } from "./mock-integration.ts";
 import { evaluatePolicy, methodArn } from "./policy-evaluation.ts";
 import { buildProxyEvent, mapProxyResponse, type ApiContext, type IncomingProxyRequest } from "./proxy-event.ts";

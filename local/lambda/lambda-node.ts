@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { repoRoot } from "../scripts/lambda-packages.ts";
+import { repoRoot } from "../../scripts/lambda-packages.ts";
 
 /** The Lambda runtime's major version, as `runtime = "nodejs22.x"` names it. */
 export const lambdaNodeMajor = 22;

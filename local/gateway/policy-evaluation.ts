@@ -78,7 +78,7 @@ export interface MethodArnParts {
  * https://github.com/dherault/serverless-offline/issues/273); the root is `GET/`
  * (https://github.com/aws/chalice/pull/1552). How API Gateway spells the ARN of a non-canonical
  * path (`//`, `/./`, `%61`, a trailing slash, `;`) is not documented: it is kept as sent, the
- * spelling a policy must refuse (see local/route-table.ts).
+ * spelling a policy must refuse (see local/gateway/route-table.ts).
  */
 export function methodArn(parts: MethodArnParts): string {
   return `arn:aws:execute-api:${parts.region}:${parts.accountId}:${parts.restApiId}/${parts.stage}/${parts.httpMethod}/${parts.path.replace(/^\//, "")}`;

@@ -11,9 +11,9 @@
  */
 import { isAbsolute, resolve } from "node:path";
 import type { PlannedResource } from "./terraform-cli.ts";
-import type { GatewayResponseConfig } from "./gateway-responses.ts";
-import { parseIdentitySources, type IdentitySource } from "./identity-source.ts";
-import { readMockIntegration, type MockIntegrationModel } from "./mock-integration.ts";
+import type { GatewayResponseConfig } from "../gateway/gateway-responses.ts";
+import { parseIdentitySources, type IdentitySource } from "../gateway/identity-source.ts";
+import { readMockIntegration, type MockIntegrationModel } from "../gateway/mock-integration.ts";
 
 export class PlanModelError extends Error {
   constructor(message: string) {

@@ -10,7 +10,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from "jose";
-import { asymmetricAlgorithms } from "../lambda-src/authorizer/types.ts";
+import { asymmetricAlgorithms } from "../../lambda-src/authorizer/types.ts";
 import { answerFault, closeServer, listen } from "./loopback-http.ts";
 
 /** Every algorithm the authorizer can be pinned to, so the local issuer can sign for each. */
