@@ -281,6 +281,32 @@ export const mutants: readonly Mutant[] = [
   },
   // Revocation: the check, its tie rule, its failure mode and how long a checked decision is reused.
   {
+    id: "logout-keeps-access-token",
+    file: `${tokenService}/token-service.ts`,
+    original: "await revocations.revokeToken({ iss, aud, jti }, Math.min(exp, now + config.accessTokenTtlSeconds));",
+    replacement: "",
+    why: "logout leaves the access token it was sent with working",
+    killers: [`${unit}/token-service/token-service-revocation.test.ts`],
+  },
+  {
+    id: "reuse-keeps-access-tokens",
+    file: `${tokenService}/token-service.ts`,
+    original: "await this.#deps.revocations?.revokeAllBefore(subject, epochSeconds(now));\n",
+    replacement: "",
+    why: "a refresh-token reuse leaves the thief's access token working",
+    killers: [`${unit}/token-service/token-service-revocation.test.ts`],
+  },
+  {
+    id: "reuse-family-revoked-first",
+    file: `${tokenService}/token-service.ts`,
+    original:
+      "await this.#deps.revocations?.revokeAllBefore(subject, epochSeconds(now));\n    await this.#deps.families.revoke(familyId, epochSeconds(now));",
+    replacement:
+      "await this.#deps.families.revoke(familyId, epochSeconds(now));\n    await this.#deps.revocations?.revokeAllBefore(subject, epochSeconds(now));",
+    why: "a failed not-before write after the family is revoked is never retried: the reuse is not seen again",
+    killers: [`${unit}/token-service/token-service-revocation.test.ts`],
+  },
+  {
     id: "revocation-jti-ignored",
     file: `${shared}/revocation.ts`,
     original: "return state.jtiRevoked || ",

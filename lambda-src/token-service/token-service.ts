@@ -182,10 +182,11 @@ export class TokenService {
   }
 
   async #revokeOnReuse(familyId: string, subject: string, now: number): Promise<void> {
-    await this.#deps.families.revoke(familyId, epochSeconds(now));
     // The thief may hold a live access token from the stolen family; it carries no family id, so
-    // every access token of the user issued until now goes.
+    // every access token of the user issued until now goes. Written before the family is revoked:
+    // if it fails, the reuse is still there to be detected again by the next attempt.
     await this.#deps.revocations?.revokeAllBefore(subject, epochSeconds(now));
+    await this.#deps.families.revoke(familyId, epochSeconds(now));
     this.#deps.log("warn", "refresh_token_reuse_detected", { sub: subject });
   }
 

@@ -8,11 +8,13 @@ import { randomBytes } from "node:crypto";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DependencyError } from "../../../lambda-src/shared/errors.ts";
 import { hashPassword } from "../../../lambda-src/shared/password-hash.ts";
 import { notBeforeKey, revokedJtiKey } from "../../../lambda-src/shared/revocation.ts";
 import { RevocationWriter } from "../../../lambda-src/shared/revocation-writer.ts";
 import { importHmacKey } from "../../../lambda-src/shared/signing-secret.ts";
 import { UsersTable } from "../../../lambda-src/shared/users-table.ts";
+import { InvalidGrantError } from "../../../lambda-src/token-service/errors.ts";
 import { LockoutStore } from "../../../lambda-src/token-service/lockout-store.ts";
 import { RefreshTokenStore } from "../../../lambda-src/token-service/refresh-token-store.ts";
 import { TokenService } from "../../../lambda-src/token-service/token-service.ts";
@@ -29,7 +31,10 @@ let tableName: string;
 const item = async (key: string): Promise<Record<string, unknown> | undefined> =>
   (await aws.client.send(new GetCommand({ TableName: tableName, Key: { user_id: key }, ConsistentRead: true }))).Item;
 
-const newService = async (revocation: boolean): Promise<TokenService> => {
+const newService = async (
+  revocation: boolean,
+  writer: Pick<RevocationWriter, "revokeToken" | "revokeAllBefore"> = new RevocationWriter(aws.client, tableName),
+): Promise<TokenService> => {
   const key = await importHmacKey(randomBytes(32));
   return new TokenService({
     config: {
@@ -46,7 +51,7 @@ const newService = async (revocation: boolean): Promise<TokenService> => {
     users: new UsersTable(aws.client, tableName),
     families: new RefreshTokenStore(aws.client, tableName),
     lockouts: new LockoutStore(aws.client, tableName, { maxAttempts: 3, lockoutSeconds: 60 }),
-    ...(revocation ? { revocations: new RevocationWriter(aws.client, tableName) } : {}),
+    ...(revocation ? { revocations: writer } : {}),
     signingKey: () => Promise.resolve({ versionId: "v1", key }),
     dummyHash: hashPassword(randomBytes(16).toString("hex"), fast),
     now: () => clock,
@@ -65,7 +70,7 @@ beforeAll(async () => {
   tableName = await aws.newTable();
   const users = new UsersTable(aws.client, tableName);
   const hash = await hashPassword(password, fast);
-  for (const username of ["ann", "ben", "cy", "dot"]) {
+  for (const username of ["ann", "ben", "cy", "dot", "eli"]) {
     await users.createUser({ username, passwordHash: hash, scopes: [], groups: [], disabled: false }, new Date(clock));
   }
 });
@@ -118,6 +123,28 @@ describe("TokenService with revocation on", () => {
 
     // Assess
     expect(await item(notBeforeKey("dot"))).toMatchObject({ not_before: nowSeconds, expires_at: nowSeconds + 86_700 });
+  });
+
+  it("detects a reuse again when writing the not-before failed the first time", async () => {
+    // Prepare: a writer whose first not-before write fails, as a throttled table would.
+    const writer = new RevocationWriter(aws.client, tableName);
+    let failures = 1;
+    const service = await newService(true, {
+      revokeToken: (token, expiresAt) => writer.revokeToken(token, expiresAt),
+      revokeAllBefore: (username, now) =>
+        failures-- > 0 ? Promise.reject(new DependencyError("throttled")) : writer.revokeAllBefore(username, now),
+    });
+    const first = await service.login("eli", password);
+    await service.refresh(first.refresh_token);
+
+    // Act
+    const failed = await service.refresh(first.refresh_token).catch((error: unknown) => error);
+    const retried = await service.refresh(first.refresh_token).catch((error: unknown) => error);
+
+    // Assess
+    expect(failed).toBeInstanceOf(DependencyError);
+    expect(retried).toBeInstanceOf(InvalidGrantError);
+    expect(await item(notBeforeKey("eli"))).toMatchObject({ not_before: nowSeconds });
   });
 
   it("writes nothing with revocation off", async () => {
