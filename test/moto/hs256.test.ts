@@ -16,6 +16,7 @@ describeExample("examples/hs256", {
   wiring: async (moto, outputs) => {
     await expectRestApi(moto, {
       name,
+      resultTtlInSeconds: 30,
       routes: [
         { method: "POST", path: "/auth/token", function: "token-service", protected: false },
         { method: "POST", path: "/auth/refresh", function: "token-service", protected: false },
