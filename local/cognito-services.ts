@@ -6,16 +6,13 @@
  * (docs/lambda-configuration.md), since cognito-local's tokens name its own URL as `iss`.
  */
 import {
-  AdminAddUserToGroupCommand,
-  AdminCreateUserCommand,
-  AdminSetUserPasswordCommand,
   CreateGroupCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   type ExplicitAuthFlowsType,
   type UsernameAttributeType,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { startCognitoLocal } from "./fakes/cognito-local.ts";
+import { createUser, startCognitoLocal } from "./fakes/cognito-local.ts";
 import { routeRequirements, type DemoUser } from "./demo-users.ts";
 import type { ApiModel } from "./terraform/plan-model.ts";
 
@@ -129,32 +126,13 @@ export async function startLocalCognito(
       if (groups.length > 0) seeded.push({ name: `${demoUser.username}-limited`, groups: [] });
       for (const user of seeded) {
         const username = cognitoUsername(user.name, planned.usernameAttributes);
-        await cognito.client.send(
-          new AdminCreateUserCommand({
-            UserPoolId: id,
-            Username: username,
-            MessageAction: "SUPPRESS",
-            UserAttributes: planned.usernameAttributes.includes("email")
-              ? [
-                  { Name: "email", Value: username },
-                  { Name: "email_verified", Value: "true" },
-                ]
-              : [],
-          }),
+        const email = planned.usernameAttributes.includes("email");
+        await createUser(
+          cognito,
+          { poolId: id },
+          { username, password: demoUser.password, groups: user.groups },
+          email,
         );
-        await cognito.client.send(
-          new AdminSetUserPasswordCommand({
-            UserPoolId: id,
-            Username: username,
-            Password: demoUser.password,
-            Permanent: true,
-          }),
-        );
-        for (const group of user.groups) {
-          await cognito.client.send(
-            new AdminAddUserToGroupCommand({ UserPoolId: id, Username: username, GroupName: group }),
-          );
-        }
         users.push({ username, password: demoUser.password, scopes: [], groups: user.groups });
       }
       pools.push({

@@ -12,6 +12,7 @@ import { checkPasswordPolicy } from "../lambda-src/shared/password-policy.ts";
 import { hashPassword } from "../lambda-src/shared/password-hash.ts";
 import { UsersTable } from "../lambda-src/shared/users-table.ts";
 import type { ApiModel } from "./terraform/plan-model.ts";
+import { stringList } from "./terraform/plan-values.ts";
 
 export interface DemoUser {
   readonly username: string;
@@ -30,9 +31,6 @@ interface RouteRequirement {
   readonly groups?: unknown;
 }
 
-const strings = (value: unknown): string[] =>
-  Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
-
 /** Every scope and group any function's JWT_ROUTES requires, sorted. */
 export function routeRequirements(model: ApiModel): { scopes: string[]; groups: string[] } {
   const scopes = new Set<string>();
@@ -47,8 +45,8 @@ export function routeRequirements(model: ApiModel): { scopes: string[]; groups: 
       continue;
     }
     for (const route of Array.isArray(routes) ? (routes as RouteRequirement[]) : []) {
-      for (const scope of strings(route.scopes)) scopes.add(scope);
-      for (const group of strings(route.groups)) groups.add(group);
+      for (const scope of stringList(route.scopes)) scopes.add(scope);
+      for (const group of stringList(route.groups)) groups.add(group);
     }
   }
   return { scopes: [...scopes].sort(), groups: [...groups].sort() };

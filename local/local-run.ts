@@ -9,7 +9,7 @@ import { startLocalCognito, withLocalIssuers, type LocalCognito } from "./cognit
 import { demoUsersFor, seedDemoUsers, type DemoUser } from "./demo-users.ts";
 import { createClientErrorHandler, createGatewayHandler } from "./gateway/gateway.ts";
 import { LambdaRunner, type InvokeResult, type LambdaInvoker } from "./lambda/lambda-runner.ts";
-import { closeServer, listen } from "./fakes/loopback-http.ts";
+import { closeServer, countCall, listen } from "./fakes/loopback-http.ts";
 import {
   localAccountId,
   localCredentials,
@@ -85,11 +85,19 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
   let cognito: LocalCognito | undefined;
   let page: ExamplePage | undefined;
   const counts = new Map<string, number>();
+  const stop = async (): Promise<void> => {
+    await page?.server.close();
+    await Promise.all(sockets.map((socket) => socket.close()));
+    await closeServer(server);
+    await runner?.close();
+    await cognito?.close();
+    await services.close();
+  };
   // The front is listening before the functions start: WebSocket integrations need its port.
   const front: LambdaInvoker = {
     invoke: async (functionName, event) => {
       if (runner === undefined) return { ok: false, errorType: "Starting", errorMessage: "functions are starting" };
-      counts.set(functionName, (counts.get(functionName) ?? 0) + 1);
+      countCall(counts, functionName);
       const result = await runner.invoke(functionName, event);
       return options.intercept === undefined ? result : options.intercept(functionName, result);
     },
@@ -160,22 +168,10 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
       invoker: started,
       invocations: (functionName) => counts.get(functionName) ?? 0,
       pids: () => started.pids(),
-      close: async () => {
-        await served?.server.close();
-        await Promise.all(sockets.map((socket) => socket.close()));
-        await closeServer(server);
-        await started.close();
-        await cognito?.close();
-        await services.close();
-      },
+      close: stop,
     };
   } catch (error) {
-    await page?.server.close();
-    await Promise.all(sockets.map((socket) => socket.close()));
-    await closeServer(server);
-    await runner?.close();
-    await cognito?.close();
-    await services.close();
+    await stop();
     throw error;
   }
 }

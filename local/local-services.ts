@@ -3,15 +3,14 @@
  * Secrets Manager secrets holding the signing secret. Returns the environment variables that point
  * the SDK at them and the rewrites that turn planned identifiers into local ones.
  */
-import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
+import type { CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
 import { startDynamoDbServer } from "./fakes/dynamodb-server.ts";
-import type { ApiModel, TableModel } from "./terraform/plan-model.ts";
+import { loopbackAws } from "./fakes/loopback-http.ts";
 import { startSecretsManagerServer } from "./fakes/secrets-manager-server.ts";
+import type { ApiModel, TableModel } from "./terraform/plan-model.ts";
 
-export const localRegion = "us-east-1";
-/** The account the local Secrets Manager writes into its ARNs. */
-export const localAccountId = "000000000000";
-export const localCredentials = { accessKeyId: "local", secretAccessKey: "local" } as const;
+/** The account is the one the local Secrets Manager writes into its ARNs. */
+export const { region: localRegion, accountId: localAccountId, credentials: localCredentials } = loopbackAws;
 
 /** The table as planned: keys, attribute types and global secondary indexes. */
 export function createTableInput(table: TableModel): CreateTableCommandInput {
@@ -67,16 +66,7 @@ export async function startLocalServices(model: ApiModel, signingSecret: string)
       closers.push(() => server.close());
       dynamoDbEndpoint = server.endpoint;
       environment.AWS_ENDPOINT_URL_DYNAMODB = server.endpoint;
-      const client = new DynamoDBClient({
-        endpoint: server.endpoint,
-        region: localRegion,
-        credentials: localCredentials,
-      });
-      try {
-        for (const table of model.tables) await client.send(new CreateTableCommand(createTableInput(table)));
-      } finally {
-        client.destroy();
-      }
+      for (const table of model.tables) await server.create(createTableInput(table));
     }
     if (model.secrets.length > 0) {
       const server = await startSecretsManagerServer();

@@ -12,7 +12,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -25,6 +25,7 @@ import {
   CreateUserPoolCommand,
   InitiateAuthCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
+import { closeServer, listen, loopbackAws } from "./loopback-http.ts";
 
 export interface CognitoLocal {
   readonly endpoint: string;
@@ -56,12 +57,10 @@ export interface CognitoTokens {
 const require = createRequire(import.meta.url);
 
 async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
+  const probe = createServer();
+  const port = await listen(probe);
+  await closeServer(probe);
+  return port;
 }
 
 async function waitUntilHealthy(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {
@@ -102,11 +101,8 @@ export async function startCognitoLocal(options: { readonly startTimeoutMs?: num
     throw error;
   }
   // cognito-local checks no signature; the SDK still wants a region and credentials.
-  const client = new CognitoIdentityProviderClient({
-    endpoint,
-    region: "us-east-1",
-    credentials: { accessKeyId: "local", secretAccessKey: "local" },
-  });
+  const { region, credentials } = loopbackAws;
+  const client = new CognitoIdentityProviderClient({ endpoint, region, credentials });
   return {
     endpoint,
     client,
@@ -143,17 +139,27 @@ export async function createPool(
   return { poolId, clientId, issuer: cognito.issuerOf(poolId), jwksUri: cognito.jwksUriOf(poolId) };
 }
 
-/** Creates a confirmed user (an email address) with a permanent password, in groups the pool has. */
-export async function createUser(cognito: CognitoLocal, pool: CognitoPool, user: CognitoUser): Promise<void> {
+/**
+ * Creates a confirmed user with a permanent password, in groups the pool has; with `email` (for
+ * pools that sign users in by email) the username is also its verified email address.
+ */
+export async function createUser(
+  cognito: CognitoLocal,
+  pool: Pick<CognitoPool, "poolId">,
+  user: CognitoUser,
+  email = true,
+): Promise<void> {
   await cognito.client.send(
     new AdminCreateUserCommand({
       UserPoolId: pool.poolId,
       Username: user.username,
       MessageAction: "SUPPRESS",
-      UserAttributes: [
-        { Name: "email", Value: user.username },
-        { Name: "email_verified", Value: "true" },
-      ],
+      UserAttributes: email
+        ? [
+            { Name: "email", Value: user.username },
+            { Name: "email_verified", Value: "true" },
+          ]
+        : [],
     }),
   );
   await cognito.client.send(

@@ -8,10 +8,10 @@
  * dynalite implements neither TransactWriteItems nor UpdateTimeToLive
  * (https://github.com/architect/dynalite#todo), so nothing in this project may rely on them here.
  */
-import { request as httpRequest, createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
+import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
-import { answerFault, closeServer, listen, readBody } from "./loopback-http.ts";
+import { answerFault, closeServer, countCall, listen, loopbackAws, readBody, serveLoopback } from "./loopback-http.ts";
 
 export type DynamoDbFault =
   | { readonly kind: "delay"; readonly ms: number }
@@ -28,6 +28,8 @@ export interface DynamoDbServer {
   readonly endpoint: string;
   /** Requests received, by operation name (e.g. "UpdateItem"). */
   readonly calls: Map<string, number>;
+  /** Creates a table as a CreateTable call describes it. */
+  create(input: CreateTableCommandInput): Promise<void>;
   /** Creates an on-demand table keyed by the string `partitionKey` and returns its name. */
   createTable(name: string, partitionKey: string): Promise<string>;
   /** Creates a users table as docs/lambda-configuration.md describes it and returns its name. */
@@ -66,7 +68,7 @@ export async function startDynamoDbServer(): Promise<DynamoDbServer> {
     const body = await readBody(incoming);
     const target = incoming.headers["x-amz-target"];
     const operation = typeof target === "string" ? target.replace(/^DynamoDB_\d+\./, "") : "";
-    calls.set(operation, (calls.get(operation) ?? 0) + 1);
+    countCall(calls, operation);
 
     const faultKey = faults.has(operation) ? operation : anyOperation;
     const fault = faults.get(faultKey);
@@ -85,32 +87,28 @@ export async function startDynamoDbServer(): Promise<DynamoDbServer> {
     if (!faulted) forward(incoming, body, response);
   };
 
-  const proxy = createServer((incoming, response) => {
-    handle(incoming, response).catch(() => response.destroy());
-  });
-  const endpoint = `http://127.0.0.1:${await listen(proxy)}`;
+  const proxy = await serveLoopback(handle);
+  const endpoint = `http://127.0.0.1:${proxy.port}`;
 
-  const admin = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${backendPort}`,
-    region: "us-east-1",
-    credentials: { accessKeyId: "local", secretAccessKey: "local" },
-  });
-
+  const { region, credentials } = loopbackAws;
+  const admin = new DynamoDBClient({ endpoint: `http://127.0.0.1:${backendPort}`, region, credentials });
+  const create = async (input: CreateTableCommandInput): Promise<void> => {
+    await admin.send(new CreateTableCommand(input));
+  };
   const createTable = async (name: string, partitionKey: string): Promise<string> => {
-    await admin.send(
-      new CreateTableCommand({
-        TableName: name,
-        BillingMode: "PAY_PER_REQUEST",
-        AttributeDefinitions: [{ AttributeName: partitionKey, AttributeType: "S" }],
-        KeySchema: [{ AttributeName: partitionKey, KeyType: "HASH" }],
-      }),
-    );
+    await create({
+      TableName: name,
+      BillingMode: "PAY_PER_REQUEST",
+      AttributeDefinitions: [{ AttributeName: partitionKey, AttributeType: "S" }],
+      KeySchema: [{ AttributeName: partitionKey, KeyType: "HASH" }],
+    });
     return name;
   };
 
   return {
     endpoint,
     calls,
+    create,
     createTable,
     createUsersTable: (name) => createTable(name, "user_id"),
     setFault: (fault, operation = anyOperation) => {
@@ -119,7 +117,7 @@ export async function startDynamoDbServer(): Promise<DynamoDbServer> {
     },
     close: async () => {
       admin.destroy();
-      await closeServer(proxy);
+      await closeServer(proxy.server);
       await closeServer(backend);
     },
   };

@@ -8,10 +8,10 @@
  * signs with, or with a key swapped under the same `kid`.
  */
 import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from "jose";
 import { asymmetricAlgorithms } from "../../lambda-src/authorizer/types.ts";
-import { answerFault, closeServer, listen } from "./loopback-http.ts";
+import { answerFault, closeServer, countCall, FaultQueue, serveLoopback } from "./loopback-http.ts";
 
 /** Every algorithm the authorizer can be pinned to, so the local issuer can sign for each. */
 export const signingAlgorithms = asymmetricAlgorithms;
@@ -88,8 +88,7 @@ export async function startJwksServer(options: JwksServerOptions = {}): Promise<
   const keys = new Map<string, IssuerKey>();
   const published = new Set<string>();
   const requests = new Map<string, number>();
-  const pendingFaults: JwksFault[] = [];
-  let persistentFault: JwksFault | undefined;
+  const faults = new FaultQueue<JwksFault>();
   let active: IssuerKey | undefined;
 
   const add = (key: IssuerKey, activate: boolean): IssuerKey => {
@@ -105,9 +104,8 @@ export async function startJwksServer(options: JwksServerOptions = {}): Promise<
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const path = new URL(request.url ?? "/", "http://127.0.0.1").pathname;
-    requests.set(path, (requests.get(path) ?? 0) + 1);
-    const fault = pendingFaults.shift() ?? persistentFault;
-    const faulted = await answerFault(fault, response, {
+    countCall(requests, path);
+    const faulted = await answerFault(faults.next(), response, {
       contentType: "application/json",
       status: () => ({ headers: { "content-type": "application/json" }, body: '{"error":"injected fault"}' }),
     });
@@ -133,10 +131,7 @@ export async function startJwksServer(options: JwksServerOptions = {}): Promise<
     response.writeHead(404).end();
   };
 
-  const server: Server = createServer((request, response) => {
-    handle(request, response).catch(() => response.destroy());
-  });
-  const port = await listen(server, options.port);
+  const { server, port } = await serveLoopback(handle, options.port);
   issuer = `http://127.0.0.1:${port}${issuerPath}`;
 
   const key = (kid: string): IssuerKey => {
@@ -178,10 +173,8 @@ export async function startJwksServer(options: JwksServerOptions = {}): Promise<
         .setProtectedHeader({ kid: signer.kid, ...signOptions.header, alg: signer.alg })
         .sign(signer.privateKey);
     },
-    injectFaults: (...faults) => pendingFaults.push(...faults),
-    setPersistentFault: (fault) => {
-      persistentFault = fault;
-    },
+    injectFaults: (...injected) => faults.inject(...injected),
+    setPersistentFault: (fault) => faults.setPersistent(fault),
     close: () => closeServer(server),
   };
 }

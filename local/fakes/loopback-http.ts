@@ -3,9 +3,19 @@
  * share: binding to 127.0.0.1, closing with every keep-alive socket, reading a body, and answering
  * the faults tests inject (a delay, an error status, a body that is not JSON).
  */
-import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { buffer } from "node:stream/consumers";
+
+/**
+ * What the loopback AWS services and their clients agree on: one region, the account written into
+ * ARNs, and credentials nothing checks (the SDK still wants some).
+ */
+export const loopbackAws = {
+  region: "us-east-1",
+  accountId: "000000000000",
+  credentials: { accessKeyId: "local", secretAccessKey: "local" },
+} as const;
 
 /** Binds to 127.0.0.1 (port 0: any free one) and resolves the bound port; rejects if the port is taken. */
 export function listen(server: Server, port = 0): Promise<number> {
@@ -18,6 +28,17 @@ export function listen(server: Server, port = 0): Promise<number> {
   });
 }
 
+/** An HTTP server on 127.0.0.1 (see `listen`); a request whose handling fails loses its connection. */
+export async function serveLoopback(
+  handle: (request: IncomingMessage, response: ServerResponse) => Promise<void>,
+  port = 0,
+): Promise<{ readonly server: Server; readonly port: number }> {
+  const server = createServer((request, response) => {
+    handle(request, response).catch(() => response.destroy());
+  });
+  return { server, port: await listen(server, port) };
+}
+
 /** Stops accepting and drops open keep-alive connections, so no client socket holds the process. */
 export function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {
@@ -27,6 +48,29 @@ export function closeServer(server: Server): Promise<void> {
 }
 
 export const readBody = (request: IncomingMessage): Promise<Buffer> => buffer(request);
+
+/** Adds one to the count of `key` (calls by operation, requests by path). */
+export const countCall = (counts: Map<string, number>, key: string): void => {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+};
+
+/** Faults tests inject: one per request for the next requests, in order, else a persistent one. */
+export class FaultQueue<Fault> {
+  readonly #pending: Fault[] = [];
+  #persistent: Fault | undefined;
+
+  next(): Fault | undefined {
+    return this.#pending.shift() ?? this.#persistent;
+  }
+
+  inject(...faults: Fault[]): void {
+    this.#pending.push(...faults);
+  }
+
+  setPersistent(fault: Fault | undefined): void {
+    this.#persistent = fault;
+  }
+}
 
 export interface FaultAnswers<Status extends { readonly status: number }> {
   /** The content type a real answer of this service carries (the garbage answer claims it too). */

@@ -5,6 +5,7 @@
  * a 500 for the caller.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html
  */
+import type { InvokeResult } from "../lambda/lambda-runner.ts";
 import type { PolicyDocument, PolicyStatement } from "./policy-evaluation.ts";
 
 export type ContextValue = string | number | boolean;
@@ -18,7 +19,7 @@ export interface AuthorizerGrant {
 export type AuthorizerOutput =
   { readonly ok: true; readonly grant: AuthorizerGrant } | { readonly ok: false; readonly reason: string };
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
 const stringList = (value: unknown): string[] | undefined => {
@@ -75,4 +76,24 @@ export function parseAuthorizerOutput(value: unknown): AuthorizerOutput {
   const context = parseContext(value.context);
   if (typeof context === "string") return { ok: false, reason: context };
   return { ok: true, grant: { principalId: String(value.principalId), policy, context } };
+}
+
+export type AuthorizerInvocation =
+  | { readonly kind: "grant"; readonly grant: AuthorizerGrant }
+  | { readonly kind: "unauthorized" }
+  | { readonly kind: "error"; readonly detail: string };
+
+/**
+ * What an authorizer's invocation means, for REST and WebSocket APIs alike: a Lambda authorizer
+ * denies authentication by failing with exactly "Unauthorized"; any other failure, or an output
+ * API Gateway refuses, is a configuration error (500).
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html
+ */
+export function readAuthorizerInvocation(result: InvokeResult): AuthorizerInvocation {
+  if (!result.ok) {
+    if (result.errorMessage === "Unauthorized") return { kind: "unauthorized" };
+    return { kind: "error", detail: `${result.errorType}: ${result.errorMessage}` };
+  }
+  const output = parseAuthorizerOutput(result.payload);
+  return output.ok ? { kind: "grant", grant: output.grant } : { kind: "error", detail: output.reason };
 }

@@ -10,10 +10,10 @@
  *
  * Mapping templates are Velocity (VTL) programs; only templates without VTL (plain text, such as
  * the module's `{"statusCode": 204}`) are reproduced. Anything else is answered with a response and
- * a log line that name what the local run does not emulate, never with a bare 500.
+ * a log line that name what the local run does not emulate, never with a bare 500. The model is
+ * read from the plan by local/terraform/plan-rest-api.ts.
  */
-import type { PlannedResource } from "../terraform/terraform-cli.ts";
-
+import { gatewayError, messages, type Outcome } from "./gateway-responses.ts";
 export interface MockIntegrationResponse {
   readonly statusCode: string;
   /** Empty when this is the default response. */
@@ -45,88 +45,16 @@ export interface MockRequest {
   readonly resourcePath: string;
 }
 
-export type MockOutcome =
-  | {
-      readonly kind: "response";
-      readonly status: number;
-      readonly headers: readonly (readonly [string, string])[];
-      readonly body: Buffer;
-    }
-  | {
-      readonly kind: "gateway";
-      readonly type: "API_CONFIGURATION_ERROR" | "UNSUPPORTED_MEDIA_TYPE";
-      readonly message: string;
-      readonly detail: string;
-    };
-
-type Values = Record<string, unknown>;
-
-const stringMap = (value: unknown): Record<string, string> =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
-    ? Object.fromEntries(
-        Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
-      )
-    : {};
-const text = (values: Values, key: string): string => {
-  const value = values[key];
-  return typeof value === "string" ? value : "";
-};
-
-const passthroughBehaviors = ["WHEN_NO_MATCH", "WHEN_NO_TEMPLATES", "NEVER"] as const;
-
-/**
- * The MOCK integration of one method, from the planned integration and the method's method and
- * integration responses (matched by REST API, resource and HTTP method).
- */
-export function readMockIntegration(
-  integration: PlannedResource,
-  methodResponses: readonly PlannedResource[],
-  integrationResponses: readonly PlannedResource[],
-): MockIntegrationModel {
-  const sameMethod = (resource: PlannedResource): boolean =>
-    ["rest_api_id", "resource_id", "http_method"].every(
-      (key) => text(resource.values, key) === text(integration.values, key),
-    );
-  const passthrough = text(integration.values, "passthrough_behavior");
-  return {
-    requestTemplates: stringMap(integration.values.request_templates),
-    // WHEN_NO_MATCH is API Gateway's default; an unset value is whatever a mocked provider invented.
-    passthroughBehavior: passthroughBehaviors.find((behavior) => behavior === passthrough) ?? "WHEN_NO_MATCH",
-    methodResponses: new Map(
-      methodResponses
-        .filter(sameMethod)
-        .map((resource) => [
-          text(resource.values, "status_code"),
-          Object.keys(
-            typeof resource.values.response_parameters === "object" && resource.values.response_parameters !== null
-              ? resource.values.response_parameters
-              : {},
-          ),
-        ]),
-    ),
-    integrationResponses: integrationResponses.filter(sameMethod).map((resource) => ({
-      statusCode: text(resource.values, "status_code"),
-      selectionPattern: text(resource.values, "selection_pattern"),
-      parameters: stringMap(resource.values.response_parameters),
-      templates: stringMap(resource.values.response_templates),
-    })),
-  };
-}
-
-const notEmulated = (what: string): MockOutcome => ({
-  kind: "gateway",
-  type: "API_CONFIGURATION_ERROR",
-  message: `The local run does not emulate this MOCK integration: ${what}`,
-  detail: `not emulated: ${what}`,
-});
+const notEmulated = (what: string): Outcome =>
+  gatewayError(
+    "API_CONFIGURATION_ERROR",
+    `The local run does not emulate this MOCK integration: ${what}`,
+    `not emulated: ${what}`,
+  );
 
 /** API Gateway itself would fail the request (or refuse the configuration at apply). */
-const configurationError = (what: string): MockOutcome => ({
-  kind: "gateway",
-  type: "API_CONFIGURATION_ERROR",
-  message: "Internal server error",
-  detail: `MOCK integration: ${what}`,
-});
+const configurationError = (what: string): Outcome =>
+  gatewayError("API_CONFIGURATION_ERROR", messages.internal, `MOCK integration: ${what}`);
 
 /** A template is reproduced only when it holds no Velocity reference (`$`) or directive (`#`). */
 const isPlain = (template: string): boolean => !/[$#]/.test(template);
@@ -140,7 +68,7 @@ const mediaType = (value: string | undefined): string => value?.split(";")[0]?.t
 function integrationStatus(
   model: MockIntegrationModel,
   request: Mapped,
-): { readonly status: string | undefined } | MockOutcome {
+): { readonly status: string | undefined } | Outcome {
   const contentType = mediaType(request.headers["content-type"]) || "application/json";
   const templates = Object.entries(model.requestTemplates);
   const template = templates.find(([type]) => type.toLowerCase() === contentType)?.[1];
@@ -149,12 +77,8 @@ function integrationStatus(
       model.passthroughBehavior === "NEVER" ||
       (model.passthroughBehavior === "WHEN_NO_TEMPLATES" && templates.length > 0);
     if (refuse) {
-      return {
-        kind: "gateway",
-        type: "UNSUPPORTED_MEDIA_TYPE",
-        message: "Unsupported Media Type",
-        detail: `no request template for ${contentType} and passthrough_behavior ${model.passthroughBehavior}`,
-      };
+      const detail = `no request template for ${contentType} and passthrough_behavior ${model.passthroughBehavior}`;
+      return gatewayError("UNSUPPORTED_MEDIA_TYPE", "Unsupported Media Type", detail);
     }
     return { status: undefined };
   }
@@ -177,7 +101,7 @@ function integrationStatus(
 function selectResponse(
   responses: readonly MockIntegrationResponse[],
   status: string | undefined,
-): MockIntegrationResponse | undefined | MockOutcome {
+): MockIntegrationResponse | undefined | Outcome {
   if (status !== undefined) {
     for (const response of responses.filter((candidate) => candidate.selectionPattern !== "")) {
       let pattern: RegExp;
@@ -192,7 +116,7 @@ function selectResponse(
   return responses.find((candidate) => candidate.selectionPattern === "");
 }
 
-function headerValue(expression: string, request: Mapped): string | MockOutcome {
+function headerValue(expression: string, request: Mapped): string | Outcome {
   const literal = /^'(.*)'$/s.exec(expression);
   if (literal?.[1] !== undefined) return literal[1];
   const scoped = /^(context|stageVariables)\.(.+)$/.exec(expression);
@@ -204,8 +128,7 @@ function headerValue(expression: string, request: Mapped): string | MockOutcome 
   return value ?? notEmulated(`header mapping ${JSON.stringify(expression)}`);
 }
 
-const isOutcome = (value: unknown): value is MockOutcome =>
-  typeof value === "object" && value !== null && "kind" in value;
+const isOutcome = (value: unknown): value is Outcome => typeof value === "object" && value !== null && "kind" in value;
 
 /** The request as mappings see it: one value per header (the last, as API Gateway reads it). */
 interface Mapped {
@@ -214,7 +137,7 @@ interface Mapped {
   readonly stageVariables: Readonly<Record<string, string>>;
 }
 
-export function runMockIntegration(model: MockIntegrationModel, incoming: MockRequest): MockOutcome {
+export function runMockIntegration(model: MockIntegrationModel, incoming: MockRequest): Outcome {
   const request: Mapped = {
     headers: Object.fromEntries(
       Object.entries(incoming.identity.headers).map(([name, values]) => [name.toLowerCase(), values.at(-1) ?? ""]),

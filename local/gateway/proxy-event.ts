@@ -4,7 +4,7 @@
  * breaks the format is a 502 "Internal server error" for the caller.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html
  */
-import type { ContextValue } from "./authorizer-output.ts";
+import { isRecord, type ContextValue } from "./authorizer-output.ts";
 
 export interface IncomingProxyRequest {
   readonly httpMethod: string;
@@ -40,7 +40,8 @@ export interface AuthorizerDetails {
 type SingleValues = Record<string, string>;
 type MultiValues = Record<string, string[]>;
 
-function collect(pairs: readonly (readonly [string, string])[]): { single: SingleValues; multi: MultiValues } {
+/** Pairs as API Gateway's single-value (last value wins) and multi-value maps, names as received. */
+export function collect(pairs: readonly (readonly [string, string])[]): { single: SingleValues; multi: MultiValues } {
   const single: SingleValues = {};
   const multi: MultiValues = {};
   for (const [name, value] of pairs) {
@@ -50,7 +51,14 @@ function collect(pairs: readonly (readonly [string, string])[]): { single: Singl
   return { single, multi };
 }
 
-const orNull = <T extends object>(value: T): T | null => (Object.keys(value).length === 0 ? null : value);
+export const orNull = <T extends object>(value: T): T | null => (Object.keys(value).length === 0 ? null : value);
+
+/**
+ * The integration sees an authorizer's context values stringified, as `$context.authorizer.<key>`
+ * documents: https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html
+ */
+export const stringValues = (context: Readonly<Record<string, ContextValue>>): Record<string, string> =>
+  Object.fromEntries(Object.entries(context).map(([key, value]) => [key, String(value)]));
 
 /** `requestTime` in API Gateway's CLF-like form, e.g. `09/Apr/2015:12:34:56 +0000`. */
 export function formatRequestTime(epochMs: number): string {
@@ -102,13 +110,11 @@ export function buildProxyEvent(
       },
       domainName: api.domainName,
       apiId: api.restApiId,
-      // The integration sees context values stringified, as `$context.authorizer.<key>` documents:
-      // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html
       ...(authorizer === undefined
         ? {}
         : {
             authorizer: {
-              ...Object.fromEntries(Object.entries(authorizer.context).map(([key, value]) => [key, String(value)])),
+              ...stringValues(authorizer.context),
               principalId: authorizer.principalId,
               integrationLatency: authorizer.integrationLatency,
             },
@@ -128,8 +134,6 @@ export interface MappedResponse {
 export type ProxyResponseMapping =
   { readonly ok: true; readonly response: MappedResponse } | { readonly ok: false; readonly reason: string };
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 const isScalar = (value: unknown): value is string | number | boolean =>
   typeof value === "string" || typeof value === "number" || typeof value === "boolean";
 

@@ -255,13 +255,14 @@ export interface ResourceChange {
   readonly change: { readonly actions: readonly string[]; readonly after?: Record<string, unknown> };
 }
 
-export function allPlannedResources(plan: TerraformPlan): PlannedResource[] {
-  const walk = (module: PlannedModule | undefined): PlannedResource[] =>
-    module === undefined
-      ? []
-      : [...(module.resources ?? []), ...(module.child_modules ?? []).flatMap((child) => walk(child))];
-  return walk(plan.planned_values?.root_module);
+/** The resources of a module and of all its descendants. */
+export function flattenModules(module: PlannedModule | undefined): PlannedResource[] {
+  if (module === undefined) return [];
+  return [...(module.resources ?? []), ...(module.child_modules ?? []).flatMap(flattenModules)];
 }
+
+export const allPlannedResources = (plan: TerraformPlan): PlannedResource[] =>
+  flattenModules(plan.planned_values?.root_module);
 
 export async function removeStage(stage: string): Promise<void> {
   await rm(stage, { recursive: true, force: true });

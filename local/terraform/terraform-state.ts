@@ -11,7 +11,7 @@
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { terraform, type PlannedModule, type PlannedResource } from "./terraform-cli.ts";
+import { flattenModules, terraform, type PlannedModule, type PlannedResource } from "./terraform-cli.ts";
 
 export class TerraformStateError extends Error {
   constructor(message: string) {
@@ -66,11 +66,6 @@ async function installedProviders(rootDir: string): Promise<string[]> {
   const lock = await readFile(join(rootDir, ".terraform.lock.hcl"), "utf8").catch(() => "");
   const names = [...lock.matchAll(/^provider\s+"[^"]*\/([^"/]+)"/gm)].map((match) => match[1] ?? "");
   return [...new Set(names.filter((name) => name.length > 0))];
-}
-
-export function flattenModules(module: PlannedModule | undefined): PlannedResource[] {
-  if (module === undefined) return [];
-  return [...(module.resources ?? []), ...(module.child_modules ?? []).flatMap(flattenModules)];
 }
 
 /** Runs `terraform init` and a mocked `terraform test` in `rootDir` (a staged copy: both write into it). */

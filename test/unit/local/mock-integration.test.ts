@@ -3,12 +3,12 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { createGatewayHandler } from "../../../local/gateway/gateway.ts";
 import {
-  readMockIntegration,
   runMockIntegration,
   type MockIntegrationModel,
   type MockRequest,
 } from "../../../local/gateway/mock-integration.ts";
 import type { ApiModel } from "../../../local/terraform/plan-model.ts";
+import { readMockIntegration } from "../../../local/terraform/plan-rest-api.ts";
 import type { PlannedResource } from "../../../local/terraform/terraform-cli.ts";
 import { FakeInvoker } from "../../support/local-fakes.ts";
 

@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { flattenModules, plannedResources, TerraformStateError } from "../../../local/terraform/terraform-state.ts";
+import { flattenModules } from "../../../local/terraform/terraform-cli.ts";
+import { plannedResources, TerraformStateError } from "../../../local/terraform/terraform-state.ts";
 
 const resource = (address: string) => ({ address, type: "t", name: "n", values: {} });
 

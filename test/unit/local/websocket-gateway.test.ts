@@ -5,12 +5,8 @@ import WebSocket from "ws";
 import { parseIdentitySources } from "../../../local/gateway/identity-source.ts";
 import type { InvokeResult } from "../../../local/lambda/lambda-runner.ts";
 import type { WebSocketApiModel } from "../../../local/terraform/plan-model.ts";
-import {
-  createWebSocketGateway,
-  newConnectionId,
-  selectRoute,
-  type WebSocketGateway,
-} from "../../../local/gateway/websocket-gateway.ts";
+import { newConnectionId, selectRoute } from "../../../local/gateway/websocket-events.ts";
+import { createWebSocketGateway, type WebSocketGateway } from "../../../local/gateway/websocket-gateway.ts";
 import { FakeInvoker, connect, plannedFunction } from "../../support/local-fakes.ts";
 
 const api: WebSocketApiModel = {
