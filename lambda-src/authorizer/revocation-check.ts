@@ -72,7 +72,7 @@ export function createRevocationCheck(
       }
       let state: RevocationState;
       try {
-        state = await read(revokedJtiKey({ iss, aud: audience, jti }), notBeforeKey(principal.sub));
+        state = await read(revokedJtiKey({ iss, aud: audience, sub: principal.sub, jti }), notBeforeKey(principal.sub));
       } catch (error) {
         if (settings.onStoreError === "deny") throw error;
         const code = error instanceof DependencyError ? error.code : "INTERNAL_ERROR";

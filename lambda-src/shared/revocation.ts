@@ -3,10 +3,13 @@
  * service and the operator CLI write, and what the authorizer reads on a first-seen token.
  *
  * Two item kinds, each keyed so a token cannot dodge it:
- * - `revoked-jti#<iss>#<aud>#<jti>`: one access token, by its `jti` with its issuer and audience,
- *   never by the token or a hash of it (a signature can be re-encoded without invalidating it:
- *   https://cheatsheetseries.owasp.org/cheatsheets/JSON_Web_Token_for_Java_Cheat_Sheet.html).
- *   Each part is percent-encoded, so no `#` inside a part can shift the boundaries.
+ * - `revoked-jti#<iss>#<aud>#<sub>#<jti>`: one access token, by its `jti` with its issuer, audience
+ *   and subject, never by the token or a hash of it (a signature can be re-encoded without
+ *   invalidating it: https://cheatsheetseries.owasp.org/cheatsheets/JSON_Web_Token_for_Java_Cheat_Sheet.html).
+ *   The subject is part of the key because a logout names the token to revoke by an unverified
+ *   token (token-service.ts): with it, a made-up token can only ever revoke its caller's own tokens,
+ *   never another user's, even one whose `jti` leaked. Each part is percent-encoded, so no `#`
+ *   inside a part can shift the boundaries.
  * - `not-before#<username>`: every token of the user issued at or before `not_before` (epoch
  *   seconds) is revoked: logout everywhere, a detected refresh-token reuse, a disabled user.
  * Usernames cannot contain `#` (users-table.ts), so neither kind can ever name a user item: the
@@ -32,6 +35,7 @@ export interface TokenIdentity {
   readonly iss: string;
   /** `aud` as the token carries it: one string, or a list (joined in order). */
   readonly aud: string | readonly string[];
+  readonly sub: string;
   readonly jti: string;
 }
 
@@ -39,7 +43,7 @@ const part = (value: string): string => encodeURIComponent(value);
 
 export function revokedJtiKey(token: TokenIdentity): string {
   const aud = typeof token.aud === "string" ? token.aud : token.aud.join(" ");
-  return `${revokedJtiPrefix}${part(token.iss)}#${part(aud)}#${part(token.jti)}`;
+  return `${revokedJtiPrefix}${part(token.iss)}#${part(aud)}#${part(token.sub)}#${part(token.jti)}`;
 }
 
 export function notBeforeKey(username: string): string {

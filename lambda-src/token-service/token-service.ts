@@ -177,7 +177,7 @@ export class TokenService {
     ) {
       return false;
     }
-    await revocations.revokeToken({ iss, aud, jti }, Math.min(exp, now + config.accessTokenTtlSeconds));
+    await revocations.revokeToken({ iss, aud, sub, jti }, Math.min(exp, now + config.accessTokenTtlSeconds));
     return true;
   }
 

@@ -78,7 +78,7 @@ describe("authorizer with revocation on", () => {
 
     // Act
     const fresh = await gatewayStatus(handler, tokenEvent(token));
-    await writer.revokeToken({ iss: issuer, aud: "api", jti }, Math.floor(Date.now() / 1000) + 300);
+    await writer.revokeToken({ iss: issuer, aud: "api", sub: "ann", jti }, Math.floor(Date.now() / 1000) + 300);
     const revoked = await gatewayStatus(handler, tokenEvent(token));
 
     // Assess: with no recheck window, each decision reads the table again.
@@ -118,7 +118,7 @@ describe("authorizer with revocation on", () => {
     const jti = randomUUID();
     const token = await sign("dee", { jti });
     await gatewayStatus(handler, tokenEvent(token));
-    await writer.revokeToken({ iss: issuer, aud: "api", jti }, Math.floor(now / 1000) + 300);
+    await writer.revokeToken({ iss: issuer, aud: "api", sub: "dee", jti }, Math.floor(now / 1000) + 300);
 
     // Act
     now += 19_000;
@@ -128,6 +128,20 @@ describe("authorizer with revocation on", () => {
 
     // Assess
     expect([withinWindow, afterWindow]).toEqual([200, 401]);
+  });
+
+  it("keeps a token whose jti another subject revoked: a logout's made-up token reaches only its caller", async () => {
+    // Prepare: mallory's logout names ann's jti (leaked) in a token of her own subject.
+    const handler = bootstrap(environment(), { write: () => undefined });
+    const jti = randomUUID();
+    const token = await sign("ann", { jti });
+    await writer.revokeToken({ iss: issuer, aud: "api", sub: "mallory", jti }, Math.floor(Date.now() / 1000) + 300);
+
+    // Act
+    const status = await gatewayStatus(handler, tokenEvent(token));
+
+    // Assess
+    expect(status).toBe(200);
   });
 
   it("refuses an HS256 token without a jti, which could not be revoked", async () => {

@@ -6,29 +6,38 @@ describe("revocation keys", () => {
   it.each([
     [
       "a # inside iss cannot shift the jti",
-      { iss: "https://a#b", aud: "api", jti: "j" },
-      { iss: "https://a", aud: "b#api", jti: "j" },
+      { iss: "https://a#b", aud: "api", sub: "s", jti: "j" },
+      { iss: "https://a", aud: "b#api", sub: "s", jti: "j" },
     ],
     [
       "a list aud is not its first entry",
-      { iss: "i", aud: ["api", "other"], jti: "j" },
-      { iss: "i", aud: "api", jti: "j" },
+      { iss: "i", aud: ["api", "other"], sub: "s", jti: "j" },
+      { iss: "i", aud: "api", sub: "s", jti: "j" },
     ],
-    ["another issuer's same jti", { iss: "i1", aud: "api", jti: "j" }, { iss: "i2", aud: "api", jti: "j" }],
+    [
+      "another subject's same jti (a logout naming a leaked jti revokes only its caller's tokens)",
+      { iss: "i", aud: "api", sub: "mallory", jti: "j" },
+      { iss: "i", aud: "api", sub: "alice", jti: "j" },
+    ],
+    [
+      "another issuer's same jti",
+      { iss: "i1", aud: "api", sub: "s", jti: "j" },
+      { iss: "i2", aud: "api", sub: "s", jti: "j" },
+    ],
   ])("tells apart %s", (_label, left, right) => {
     expect(revokedJtiKey(left)).not.toBe(revokedJtiKey(right));
   });
 
   it("gives one token the same key whichever side builds it", () => {
-    expect(revokedJtiKey({ iss: "https://issuer.example", aud: ["api"], jti: "0f1e" })).toBe(
-      revokedJtiKey({ iss: "https://issuer.example", aud: "api", jti: "0f1e" }),
+    expect(revokedJtiKey({ iss: "https://issuer.example", aud: ["api"], sub: "ann", jti: "0f1e" })).toBe(
+      revokedJtiKey({ iss: "https://issuer.example", aud: "api", sub: "ann", jti: "0f1e" }),
     );
   });
 
   it.each(["alice", "a.b@c+d-e_f", "#hash"])("never names a user item with a not-before key (%s)", (username) => {
     // Assess: the authorizer's IAM policy allows these prefixes only; a user item's key is a bare username.
     expect(usernamePattern.test(notBeforeKey(username))).toBe(false);
-    expect(usernamePattern.test(revokedJtiKey({ iss: username, aud: username, jti: username }))).toBe(false);
+    expect(usernamePattern.test(revokedJtiKey({ iss: username, aud: username, sub: username, jti: username }))).toBe(false);
   });
 });
 

@@ -61,8 +61,8 @@ const newService = async (
 
 /** The key the authorizer reads for this token. */
 const jtiKeyOf = (accessToken: string): string => {
-  const { iss, aud, jti } = decodeJwt(accessToken);
-  return revokedJtiKey({ iss: String(iss), aud: aud ?? "", jti: String(jti) });
+  const { iss, aud, sub, jti } = decodeJwt(accessToken);
+  return revokedJtiKey({ iss: String(iss), aud: aud ?? "", sub: String(sub), jti: String(jti) });
 };
 
 beforeAll(async () => {
