@@ -37,7 +37,9 @@ describe("revocation keys", () => {
   it.each(["alice", "a.b@c+d-e_f", "#hash"])("never names a user item with a not-before key (%s)", (username) => {
     // Assess: the authorizer's IAM policy allows these prefixes only; a user item's key is a bare username.
     expect(usernamePattern.test(notBeforeKey(username))).toBe(false);
-    expect(usernamePattern.test(revokedJtiKey({ iss: username, aud: username, sub: username, jti: username }))).toBe(false);
+    expect(usernamePattern.test(revokedJtiKey({ iss: username, aud: username, sub: username, jti: username }))).toBe(
+      false,
+    );
   });
 });
 
