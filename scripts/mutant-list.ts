@@ -283,10 +283,19 @@ export const mutants: readonly Mutant[] = [
   {
     id: "logout-keeps-access-token",
     file: `${tokenService}/token-service.ts`,
-    original: "await revocations.revokeToken({ iss, aud, jti }, Math.min(exp, now + config.accessTokenTtlSeconds));",
+    original:
+      "await revocations.revokeToken({ iss, aud, sub, jti }, Math.min(exp, now + config.accessTokenTtlSeconds));",
     replacement: "",
     why: "logout leaves the access token it was sent with working",
     killers: [`${unit}/token-service/token-service-revocation.test.ts`],
+  },
+  {
+    id: "jti-key-without-subject",
+    file: `${shared}/revocation.ts`,
+    original: "#${part(token.sub)}#${part(token.jti)}`",
+    replacement: "#${part(token.jti)}`",
+    why: "a logout's made-up token naming a leaked jti revokes another user's token",
+    killers: [`${unit}/shared/revocation.test.ts`, "test/e2e/authorizer-revocation.test.ts"],
   },
   {
     id: "reuse-keeps-access-tokens",
