@@ -209,6 +209,7 @@ locals {
       REFRESH_TOKEN_TTL_SECONDS = tostring(var.token_service.refresh_token_ttl_seconds)
       LOCKOUT_MAX_ATTEMPTS      = tostring(var.token_service.lockout_max_attempts)
       LOCKOUT_SECONDS           = tostring(var.token_service.lockout_seconds)
+      REVOCATION_ENABLED        = tostring(local.revocation_enabled)
     },
     # Cache-Control of the JWKS and discovery documents; a new key signs twice this long after it is
     # published (lambda-src/token-service/key-publication.ts).
@@ -422,12 +423,25 @@ locals {
 # Authorizer
 ################################################################################
 
+locals {
+  revocation_enabled = local.token_service_enabled && var.revocation.enabled
+
+  # API Gateway's result cache holds a decision for result_ttl_in_seconds, and the authorizer may
+  # reuse a checked decision for the rest of the bound: a revocation is seen within
+  # result_ttl + recheck = max_staleness_seconds (README § Revocation).
+  revocation_environment = local.revocation_enabled ? {
+    JWT_REVOCATION_TABLE_NAME      = local.table_name
+    JWT_REVOCATION_ON_STORE_ERROR  = var.revocation.on_store_error
+    JWT_REVOCATION_RECHECK_SECONDS = tostring(var.revocation.max_staleness_seconds - var.authorizer.result_ttl_in_seconds)
+  } : {}
+}
+
 module "authorizer" {
   source = "./modules/authorizer"
 
   function = local.function_settings["authorizer"]
 
-  environment_variables = {
+  environment_variables = merge({
     JWT_ISSUERS                 = jsonencode(local.jwt_issuers)
     JWT_ROUTES                  = jsonencode(local.jwt_routes)
     JWT_UNLISTED_ROUTES         = var.authorizer.unlisted_routes
@@ -438,7 +452,9 @@ module "authorizer" {
     JWT_DECISION_CACHE_SIZE     = tostring(var.authorizer.decision_cache_size)
     JWKS_TIMEOUT_MS             = tostring(var.authorizer.jwks_timeout_ms)
     JWKS_COOLDOWN_MS            = tostring(var.authorizer.jwks_cooldown_ms)
-  }
+  }, local.revocation_environment)
+
+  revocation = local.revocation_enabled ? { table_arn = local.table_arn } : null
 
   signing_secret = local.self_issued_enabled ? {
     arn         = local.signing_secret_arn

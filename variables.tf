@@ -399,6 +399,51 @@ variable "token_service" {
 }
 
 ################################################################################
+# Revocation
+################################################################################
+
+variable "revocation" {
+  description = <<-EOT
+    Revocation that reaches access tokens (README § Revocation). With `enabled`, logout revokes
+    the access token sent with it, a refresh-token reuse and the CLI's `users disable`, `revoke`,
+    `set-password` and `delete` revoke every access token of the user issued until then, and the
+    authorizer checks each first-seen token of the module's own issuer against that state in the users table. A
+    revoked token stops working within `max_staleness_seconds` (it bounds API Gateway's result
+    cache and the authorizer's own). `on_store_error` decides a token when the table cannot be
+    read: `deny` (401) or `allow` (with a warning in the log). Needs the module's own issuer
+    (issuers.hs256, es256, rs256 or eddsa) and the token service.
+  EOT
+  type = object({
+    enabled               = optional(bool, false)
+    max_staleness_seconds = optional(number, 60)
+    on_store_error        = optional(string, "deny")
+  })
+  default = {}
+
+  validation {
+    condition     = var.revocation.max_staleness_seconds >= 0 && var.revocation.max_staleness_seconds <= 3600 && floor(var.revocation.max_staleness_seconds) == var.revocation.max_staleness_seconds
+    error_message = "revocation.max_staleness_seconds must be a whole number of seconds from 0 to 3600."
+  }
+
+  validation {
+    condition     = contains(["deny", "allow"], var.revocation.on_store_error)
+    error_message = "revocation.on_store_error must be \"deny\" (refuse a token whose revocation state cannot be read; the default) or \"allow\" (let it through and log a warning)."
+  }
+
+  validation {
+    condition     = !var.revocation.enabled || (anytrue([for kind in ["hs256", "es256", "rs256", "eddsa"] : var.issuers[kind] != null]) && var.token_service.create)
+    error_message = "revocation.enabled needs the module's own issuer (issuers.hs256, es256, rs256 or eddsa) and token_service.create = true: the revocation state lives in the token service's users table and applies to its tokens. Turn them on, or set revocation.enabled = false."
+  }
+
+  validation {
+    # API Gateway answers a cached Allow for the whole TTL without calling the authorizer:
+    # https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html
+    condition     = !var.revocation.enabled || var.authorizer.result_ttl_in_seconds <= var.revocation.max_staleness_seconds
+    error_message = "authorizer.result_ttl_in_seconds is above revocation.max_staleness_seconds: API Gateway would keep allowing a revoked token from its result cache for longer than the bound. Lower authorizer.result_ttl_in_seconds to at most revocation.max_staleness_seconds, or raise the bound."
+  }
+}
+
+################################################################################
 # Lambda
 ################################################################################
 

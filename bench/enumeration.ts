@@ -93,6 +93,7 @@ export async function measureEnumeration(iterations: number): Promise<Enumeratio
         accessTokenTtlSeconds: 900,
         refreshTokenTtlSeconds: 3600,
         lockoutMaxAttempts: maxAttempts,
+        revocationEnabled: false,
         lockoutSeconds: 900,
       },
       client: aws.client,

@@ -11,6 +11,7 @@ import { decisionPlans, runDecisionLatency } from "./decision-latency.ts";
 import { enumerationIterations, runEnumeration } from "./enumeration-section.ts";
 import { ioPlan, runIoDiscipline } from "./io-discipline.ts";
 import { loadPlan, runLocalGateway } from "./local-gateway.ts";
+import { revocationPlan, runRevocation } from "./revocation.ts";
 import { startBenchIssuers, type BenchIssuers } from "./issuers.ts";
 import { runSigningAlgorithms, signingPlans } from "./signing-algorithms.ts";
 import { runTokenService, tokenServicePlans } from "./token-service.ts";
@@ -58,6 +59,11 @@ const sections: readonly Section[] = [
     name: "local-gateway",
     describe: "requests/s and p99 through the local API front (cached authorizer) vs the integration directly",
     run: ({ quick, progress }) => runLocalGateway(loadPlan(quick), progress),
+  },
+  {
+    name: "revocation",
+    describe: "first-seen HS256 decision and authorizer cold start with the revocation check on vs off",
+    run: ({ quick, issuers, progress }) => runRevocation(issuers, revocationPlan(quick), progress),
   },
   {
     name: "enumeration",

@@ -8,7 +8,9 @@ import { createDocumentClient } from "../lambda-src/shared/dynamodb.ts";
 import { DependencyError, JwtApiError } from "../lambda-src/shared/errors.ts";
 import { describeHash, hashPassword } from "../lambda-src/shared/password-hash.ts";
 import { checkPasswordPolicy } from "../lambda-src/shared/password-policy.ts";
+import { RevocationWriter } from "../lambda-src/shared/revocation-writer.ts";
 import { UsersTable, assertUserFields } from "../lambda-src/shared/users-table.ts";
+import { UserNotFoundError } from "../lambda-src/shared/errors.ts";
 import { CliUsageError } from "./errors.ts";
 import { readPassword, type PasswordInput } from "./read-password.ts";
 
@@ -27,6 +29,8 @@ interface GlobalOptions {
 
 interface TableTarget {
   readonly users: UsersTable;
+  /** Written whether or not the deployment checks revocation: a few bytes that expire, and ready if it is turned on. */
+  readonly revocations: RevocationWriter;
   readonly tableName: string;
   readonly region: string;
   readonly close: () => void;
@@ -62,7 +66,13 @@ function openTable(options: GlobalOptions, env: CliIo["env"]): TableTarget {
     ...(endpoint === undefined ? {} : { endpoint }),
     ...(local ? { credentials: { accessKeyId: "local", secretAccessKey: "local" } } : {}),
   });
-  return { users: new UsersTable(client, tableName), tableName, region, close: () => client.destroy() };
+  return {
+    users: new UsersTable(client, tableName),
+    revocations: new RevocationWriter(client, tableName),
+    tableName,
+    region,
+    close: () => client.destroy(),
+  };
 }
 
 /** Runs one command line; resolves the process exit code. */
@@ -79,6 +89,11 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   };
   const say = (line: string): void => {
     io.stdout.write(`${line}\n`);
+  };
+  /** Every access token of the user issued until now stops working (revocation.ts: not-before). */
+  const revokeAll = async (target: TableTarget, username: string): Promise<string> => {
+    await target.revocations.revokeAllBefore(username, Math.floor(Date.now() / 1000));
+    return "access tokens issued until now are revoked where revocation is on";
   };
 
   const program = new Command("jwt-api-admin")
@@ -137,9 +152,9 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .description("replace a user's password (read from a prompt or stdin)")
     .argument("<username>")
     .action(async (username: string, _options: unknown, command: Command) => {
-      await withTable(command, async ({ users: table }) => {
-        await table.setPasswordHash(username, await hashPassword(await newPassword(username)), new Date());
-        say(`password set for ${username}`);
+      await withTable(command, async (target) => {
+        await target.users.setPasswordHash(username, await hashPassword(await newPassword(username)), new Date());
+        say(`password set for ${username}; ${await revokeAll(target, username)}`);
       });
     });
 
@@ -149,15 +164,75 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   ] as const) {
     users
       .command(name)
-      .description(disabled ? "stop a user from logging in or refreshing tokens" : "let a disabled user log in again")
+      .description(
+        disabled
+          ? "stop a user from logging in or refreshing tokens, and revoke their access tokens"
+          : "let a disabled user log in again",
+      )
       .argument("<username>")
       .action(async (username: string, _options: unknown, command: Command) => {
-        await withTable(command, async ({ users: table }) => {
-          await table.setDisabled(username, disabled, new Date());
-          say(`${name}d ${username}`);
+        await withTable(command, async (target) => {
+          await target.users.setDisabled(username, disabled, new Date());
+          say(disabled ? `disabled ${username}; ${await revokeAll(target, username)}` : `enabled ${username}`);
         });
       });
   }
+
+  users
+    .command("revoke")
+    .description("revoke every access token of a user issued until now (refresh tokens: use disable or set-password)")
+    .argument("<username>")
+    .action(async (username: string, _options: unknown, command: Command) => {
+      await withTable(command, async (target) => {
+        if ((await target.users.getUser(username)) === undefined) {
+          throw new UserNotFoundError(`user ${username} does not exist`);
+        }
+        say(`revoked ${username}: ${await revokeAll(target, username)}`);
+      });
+    });
+
+  users
+    .command("update")
+    .description("replace a user's scopes and/or groups")
+    .argument("<username>")
+    .option("--scopes <list>", "comma-separated scopes (an empty string clears them)", list)
+    .option("--groups <list>", "comma-separated groups (an empty string clears them)", list)
+    .option("--revoke", "also revoke the access tokens issued until now, so the change applies at once")
+    .action(
+      async (username: string, options: { scopes?: string[]; groups?: string[]; revoke?: true }, command: Command) => {
+        if (options.scopes === undefined && options.groups === undefined) {
+          throw new CliUsageError("name what to change: --scopes, --groups or both");
+        }
+        await withTable(command, async (target) => {
+          const { scopes, groups } = options;
+          await target.users.setGrants(
+            username,
+            { ...(scopes === undefined ? {} : { scopes }), ...(groups === undefined ? {} : { groups }) },
+            new Date(),
+          );
+          // Tokens carry their scopes and groups: the change reaches new tokens only, unless revoked.
+          say(
+            options.revoke === true
+              ? `updated ${username}; ${await revokeAll(target, username)}`
+              : `updated ${username}; access tokens issued before keep the old scopes and groups until they expire (run \`users revoke ${username}\` or pass --revoke to end them now)`,
+          );
+        });
+      },
+    );
+
+  users
+    .command("delete")
+    .description("delete a user and revoke their access tokens; needs dynamodb:DeleteItem")
+    .argument("<username>")
+    .action(async (username: string, _options: unknown, command: Command) => {
+      await withTable(command, async (target) => {
+        // Revoked first: a failure after it leaves the user in place for a retry, never a deleted
+        // user whose tokens still work.
+        const revoked = await revokeAll(target, username);
+        await target.users.deleteUser(username);
+        say(`deleted ${username}; ${revoked}`);
+      });
+    });
 
   users
     .command("list")

@@ -30,7 +30,9 @@ function commandFor(route: RouteModel, baseUrl: string, credentials: DemoCredent
     const body = JSON.stringify({ username: credentials.username, password: credentials.password });
     return `RESPONSE=$(curl -s -X POST ${url} ${json} -d ${quote(body)}); echo "$RESPONSE"; TOKEN=$(echo "$RESPONSE" | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token'); REFRESH=$(echo "$RESPONSE" | node -pe 'JSON.parse(require("fs").readFileSync(0)).refresh_token')`;
   }
-  return `curl -s -X POST ${url} ${json} -d "{\\"refresh_token\\":\\"$REFRESH\\"}"`;
+  // A logout also names the access token, which it revokes where revocation is on (README § Revocation).
+  const bearer = route.resourcePath.endsWith("/logout") ? ' -H "authorization: Bearer $TOKEN"' : "";
+  return `curl -s -X POST ${url} ${json}${bearer} -d "{\\"refresh_token\\":\\"$REFRESH\\"}"`;
 }
 
 export function curlLines(model: ApiModel, baseUrl: string, credentials: DemoCredentials | undefined): string[] {

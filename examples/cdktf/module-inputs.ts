@@ -148,6 +148,15 @@ export interface JwtApiSampleApi {
   readonly groups?: readonly string[];
 }
 
+/** Revocation that reaches access tokens (README § Revocation); needs the HS256 token service. */
+export interface JwtApiRevocation {
+  readonly enabled?: boolean;
+  /** 0-3600; authorizer.result_ttl_in_seconds may not exceed it while enabled. */
+  readonly max_staleness_seconds?: number;
+  /** What a token gets when the revocation state cannot be read. */
+  readonly on_store_error?: "deny" | "allow";
+}
+
 export interface JwtApiTokenService {
   readonly create?: boolean;
   readonly access_token_ttl_seconds?: number;
@@ -250,6 +259,7 @@ export interface JwtApiModuleInputs {
   readonly routes?: Readonly<Record<string, JwtApiRoute>>;
   readonly sample_api?: JwtApiSampleApi;
   readonly token_service?: JwtApiTokenService;
+  readonly revocation?: JwtApiRevocation;
   readonly lambda?: JwtApiLambda;
   readonly lambda_package_paths?: Partial<Record<JwtApiFunction, string>>;
   readonly table?: JwtApiTable;

@@ -22,6 +22,18 @@ module "jwt_api" {
     refresh_token_ttl_seconds = 2592000
   }
 
+  # Logout, `jwt-api-admin users revoke`/`disable` and a refresh-token reuse end access tokens too,
+  # within 30 seconds: API Gateway caches each decision for at most that long (result TTL 30), and
+  # the authorizer checks the table on every decision it makes (30 - 30 = 0 s of its own reuse).
+  revocation = {
+    enabled               = true
+    max_staleness_seconds = 30
+  }
+
+  authorizer = {
+    result_ttl_in_seconds = 30
+  }
+
   # GET /api (the sample) accepts any valid token; GET /api/admin needs the admin group.
   routes = {
     admin = {

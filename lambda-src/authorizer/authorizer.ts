@@ -14,10 +14,11 @@ import { TokenRejectedError } from "./errors.ts";
 import type { IssuerRegistry, SelectedToken } from "./issuers.ts";
 import { decisionLine } from "./decision-line.ts";
 import type { AuthorizerResult } from "./policy.ts";
+import type { RevocationCheck } from "./revocation-check.ts";
 import { grantRoutes, isRouteAllowed, routePolicy, type RoutePolicy } from "./route-authorization.ts";
 import { StageResult } from "./stage-result.ts";
 import { extractRequest, type EventType } from "./token-extraction.ts";
-import type { Principal } from "./types.ts";
+import { isSelfIssued, type Principal } from "./types.ts";
 
 /** What a verified token earns, independent of the route asked about, so one entry serves every route. */
 export interface VerifiedDecision {
@@ -33,6 +34,8 @@ export interface AuthorizerDependencies {
   readonly issuers: IssuerRegistry;
   readonly cache: DecisionCache<VerifiedDecision>;
   readonly write: LineWriter;
+  /** Checks the module's own tokens against revocation state; absent when revocation is off. */
+  readonly revocation?: RevocationCheck;
   /** Monotonic milliseconds, for latency. */
   readonly elapsed?: () => number;
 }
@@ -52,16 +55,22 @@ function describeFailure(error: unknown): { reason: string; detail: string; leve
 }
 
 export function createAuthorizer(dependencies: AuthorizerDependencies): AuthorizerHandler {
-  const { config, issuers, cache, write } = dependencies;
+  const { config, issuers, cache, write, revocation } = dependencies;
   const elapsed = dependencies.elapsed ?? (() => performance.now());
 
   const decide = async (selected: SelectedToken, key: string): Promise<VerifiedDecision> => {
     const principal = await issuers.authenticate(selected);
+    // Only the module's own tokens (hs256, es256, rs256, eddsa) have revocation state; the check bounds how long the
+    // decision may be reused before the table is read again.
+    const checkedUntil =
+      revocation !== undefined && isSelfIssued(selected.verifier.config)
+        ? await revocation.check(principal)
+        : Number.POSITIVE_INFINITY;
     const policy = routePolicy(grantRoutes(config.routes, principal, config.unlistedRoutes));
     const context = buildContext(principal, config.contextClaims);
     const result = new StageResult(principal.sub, policy, context);
     const decision: VerifiedDecision = { principal, policy, result };
-    cache.set(key, decision, principal.expiresAt * 1000);
+    if (checkedUntil > 0) cache.set(key, decision, Math.min(principal.expiresAt * 1000, checkedUntil));
     return decision;
   };
 

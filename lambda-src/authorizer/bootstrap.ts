@@ -12,6 +12,7 @@ import { parseConfig, type AuthorizerConfig } from "./config.ts";
 import { DecisionCache } from "./decision-cache.ts";
 import { IssuerRegistry } from "./issuers.ts";
 import { JwksKeySource } from "./jwks-key-source.ts";
+import { createRevocationCheck, dynamoDbRevocationReader } from "./revocation-check.ts";
 import { contextReserveBytes, largestPolicyBytes, maxResultBytes } from "./policy.ts";
 import type { RouteRule } from "./types.ts";
 import { decisionLine } from "./decision-line.ts";
@@ -47,11 +48,20 @@ function build(config: AuthorizerConfig, write: LineWriter, now: () => number): 
         importKey: versionKeyImporter(algorithm, "verify"),
       }),
   });
+  const revocation =
+    config.revocation === undefined
+      ? undefined
+      : createRevocationCheck(config.revocation, {
+          read: dynamoDbRevocationReader(config.revocation),
+          log: createLogger(write),
+          now,
+        });
   return createAuthorizer({
     config,
     issuers,
     cache: new DecisionCache<VerifiedDecision>(config.decisionCacheSize, now),
     write,
+    ...(revocation === undefined ? {} : { revocation }),
   });
 }
 

@@ -4,9 +4,11 @@
  * line an invalid configuration produces says what to fix.
  */
 import * as z from "zod/mini";
+import { ConfigurationError } from "../shared/errors.ts";
 import { envInteger, envJson, parseEnvironment, withoutBlanks } from "../shared/environment.ts";
+import type { RevocationSettings } from "./revocation-check.ts";
 import { parseRoute } from "./route-authorization.ts";
-import { asymmetricAlgorithms, type IssuerConfig, type RouteRule, type UnlistedRoutes } from "./types.ts";
+import { asymmetricAlgorithms, isSelfIssued, type IssuerConfig, type RouteRule, type UnlistedRoutes } from "./types.ts";
 
 export interface TokenSource {
   readonly kind: "header" | "query";
@@ -24,6 +26,8 @@ export interface AuthorizerConfig {
   readonly decisionCacheSize: number;
   readonly jwksTimeoutMs: number;
   readonly jwksCooldownMs: number;
+  /** Set when JWT_REVOCATION_TABLE_NAME is: the module's own tokens are checked against revocation state. */
+  readonly revocation: RevocationSettings | undefined;
 }
 
 /** https://developers.google.com/identity/gsi/web/guides/verify-google-id-token */
@@ -249,10 +253,21 @@ const environment = z.object({
   JWT_DECISION_CACHE_SIZE: envInteger(0, 100_000, 1000),
   JWKS_TIMEOUT_MS: envInteger(100, 10_000, 1500),
   JWKS_COOLDOWN_MS: envInteger(1000, 3_600_000, 30_000),
+  JWT_REVOCATION_TABLE_NAME: z.optional(
+    z.string().check(z.regex(/^[A-Za-z0-9_.-]{3,255}$/, "must be a DynamoDB table name")),
+  ),
+  JWT_REVOCATION_ON_STORE_ERROR: z._default(z.enum(["deny", "allow"], 'must be "deny" or "allow"'), "deny"),
+  JWT_REVOCATION_RECHECK_SECONDS: envInteger(0, 3600, 0),
+  JWT_REVOCATION_TIMEOUT_MS: envInteger(100, 10_000, 1000),
 });
 
 export function parseConfig(env: Readonly<Record<string, string | undefined>>): AuthorizerConfig {
   const variables = parseEnvironment(environment, withoutBlanks(env), "authorizer");
+  if (variables.JWT_REVOCATION_TABLE_NAME !== undefined && !variables.JWT_ISSUERS.some(isSelfIssued)) {
+    throw new ConfigurationError(
+      "invalid authorizer configuration: JWT_REVOCATION_TABLE_NAME: revocation checks tokens of the module's own issuer (hs256, es256, rs256 or eddsa), and JWT_ISSUERS has none; unset it",
+    );
+  }
   return {
     issuers: variables.JWT_ISSUERS,
     routes: variables.JWT_ROUTES,
@@ -264,5 +279,14 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     decisionCacheSize: variables.JWT_DECISION_CACHE_SIZE,
     jwksTimeoutMs: variables.JWKS_TIMEOUT_MS,
     jwksCooldownMs: variables.JWKS_COOLDOWN_MS,
+    revocation:
+      variables.JWT_REVOCATION_TABLE_NAME === undefined
+        ? undefined
+        : {
+            tableName: variables.JWT_REVOCATION_TABLE_NAME,
+            onStoreError: variables.JWT_REVOCATION_ON_STORE_ERROR,
+            recheckSeconds: variables.JWT_REVOCATION_RECHECK_SECONDS,
+            timeoutMs: variables.JWT_REVOCATION_TIMEOUT_MS,
+          },
   };
 }

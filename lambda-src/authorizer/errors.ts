@@ -24,6 +24,8 @@ export type RejectionCode =
   | "TOKEN_NOT_YET_VALID"
   /** A claim or the `typ` header does not match the issuer's settings (aud, client_id, token_use, hd…). */
   | "CLAIM_INVALID"
+  /** The token's `jti`, or every token of its subject issued before a revoke-all, is revoked (revocation.ts). */
+  | "TOKEN_REVOKED"
   /** The event is not a REST TOKEN/REQUEST or WebSocket $connect event, or its methodArn does not parse. */
   | "EVENT_INVALID";
 

@@ -67,6 +67,10 @@ export interface GoogleIssuerConfig extends IssuerCommon {
 export type IssuerConfig =
   Hs256IssuerConfig | SecretKeyIssuerConfig | CognitoIssuerConfig | OidcIssuerConfig | GoogleIssuerConfig;
 
+/** The module's own token service, whatever it signs with: the issuer whose tokens revocation covers. */
+export const isSelfIssued = (issuer: IssuerConfig): issuer is Hs256IssuerConfig | SecretKeyIssuerConfig =>
+  issuer.type === "hs256" || issuer.type === "es256" || issuer.type === "rs256" || issuer.type === "eddsa";
+
 export interface Principal {
   readonly sub: string;
   readonly issuer: string;

@@ -3,7 +3,14 @@
  * the operator CLI. One item per user, keyed by the username itself; the other item kinds in the
  * table carry a `#` prefix that no username can contain.
  */
-import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  ScanCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from "@aws-sdk/lib-dynamodb";
 import { conditionalWrite, dependencyError } from "./dynamodb.ts";
 import { InvalidUserFieldError, UserExistsError, UserNotFoundError } from "./errors.ts";
 
@@ -117,6 +124,41 @@ export class UsersTable {
       "",
       false,
     );
+  }
+
+  /** Replaces the scopes and/or groups (those given); the other fields stay. */
+  async setGrants(username: string, grants: Partial<Pick<UserRecord, "scopes" | "groups">>, now: Date): Promise<void> {
+    assertUserFields({ username, scopes: grants.scopes ?? [], groups: grants.groups ?? [] });
+    const sets = [
+      ...(grants.scopes === undefined ? [] : ["scopes = :scopes"]),
+      ...(grants.groups === undefined ? [] : ["groups = :groups"]),
+      "updated_at = :now",
+    ];
+    await this.#update(
+      username,
+      `SET ${sets.join(", ")}`,
+      {
+        ...(grants.scopes === undefined ? {} : { ":scopes": grants.scopes }),
+        ...(grants.groups === undefined ? {} : { ":groups": grants.groups }),
+        ":now": now.toISOString(),
+      },
+      "",
+      false,
+    );
+  }
+
+  /** Deletes the user item; needs dynamodb:DeleteItem (operators only). */
+  async deleteUser(username: string): Promise<void> {
+    const deleted = await conditionalWrite("DeleteItem", () =>
+      this.#client.send(
+        new DeleteCommand({
+          TableName: this.#tableName,
+          Key: { user_id: username },
+          ConditionExpression: "attribute_exists(user_id)",
+        }),
+      ),
+    );
+    if (!deleted) throw new UserNotFoundError(`user ${username} does not exist`);
   }
 
   /** Every user item, in table order; other item kinds are skipped. Needs dynamodb:Scan (operators only). */

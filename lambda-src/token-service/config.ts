@@ -11,6 +11,8 @@ export interface TokenServiceConfig {
   readonly refreshTokenTtlSeconds: number;
   readonly lockoutMaxAttempts: number;
   readonly lockoutSeconds: number;
+  /** Whether logout and refresh-token reuse also revoke access tokens (lambda-src/shared/revocation.ts). */
+  readonly revocationEnabled: boolean;
 }
 
 const environment = z.object({
@@ -22,6 +24,7 @@ const environment = z.object({
   REFRESH_TOKEN_TTL_SECONDS: integer(300, 31_536_000, 2_592_000),
   LOCKOUT_MAX_ATTEMPTS: integer(1, 100, 5),
   LOCKOUT_SECONDS: integer(1, 86_400, 900),
+  REVOCATION_ENABLED: z._default(z.enum(["true", "false"], 'must be "true" or "false"'), "false"),
 });
 
 export function parseConfig(env: Record<string, string | undefined>): TokenServiceConfig {
@@ -35,5 +38,6 @@ export function parseConfig(env: Record<string, string | undefined>): TokenServi
     refreshTokenTtlSeconds: variables.REFRESH_TOKEN_TTL_SECONDS,
     lockoutMaxAttempts: variables.LOCKOUT_MAX_ATTEMPTS,
     lockoutSeconds: variables.LOCKOUT_SECONDS,
+    revocationEnabled: variables.REVOCATION_ENABLED === "true",
   };
 }

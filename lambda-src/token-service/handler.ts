@@ -24,7 +24,7 @@ export function createHandler(
     try {
       const request = parseRequest(event);
       if (request.endpoint === "logout") {
-        await service.logout(request.refreshToken);
+        await service.logout(request.refreshToken, request.accessToken);
         return jsonResponse(200, {}, responseHeaders);
       }
       const tokens =

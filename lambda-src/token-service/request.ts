@@ -20,10 +20,17 @@ export type Endpoint = "token" | "refresh" | "logout";
 export type TokenServiceRequest =
   | { readonly endpoint: "token"; readonly grant: "password"; readonly username: string; readonly password: string }
   | { readonly endpoint: "token" | "refresh"; readonly grant: "refresh_token"; readonly refreshToken: string }
-  | { readonly endpoint: "logout"; readonly refreshToken: string };
+  | {
+      readonly endpoint: "logout";
+      readonly refreshToken: string;
+      /** The access token sent in `Authorization: Bearer`, to be revoked with the session. */
+      readonly accessToken: string | undefined;
+    };
 
 export const maximumBodyBytes = 4096;
 const maximumRefreshTokenLength = 256;
+/** The authorizer's JWT_MAX_TOKEN_LENGTH ceiling: no longer token could ever have been accepted. */
+const maximumAccessTokenLength = 65_536;
 
 const endpoints: Readonly<Record<string, Endpoint>> = {
   "/auth/token": "token",
@@ -58,7 +65,8 @@ export function parseRequest(event: ProxyEvent): TokenServiceRequest {
   const endpoint = endpointOf(event);
   if (event.httpMethod !== "POST") throw new MethodNotAllowedError("use POST");
   const { isForm, fields } = parseBody(event);
-  if (endpoint === "logout") return { endpoint, refreshToken: refreshTokenField(fields) };
+  if (endpoint === "logout")
+    return { endpoint, refreshToken: refreshTokenField(fields), accessToken: bearerToken(event) };
 
   const grants = grantsByEndpoint[endpoint];
   const grant = optionalString(fields, "grant_type", 64) ?? (isForm ? undefined : grants[0]);
@@ -154,6 +162,16 @@ function requiredString(fields: ReadonlyMap<string, unknown>, name: string, maxL
   const value = optionalString(fields, name, maxLength);
   if (value === undefined) throw new InvalidRequestError(`${name} is required`);
   return value;
+}
+
+/** `Authorization: Bearer <token>` (RFC 6750 §2.1), or undefined when absent; any other form is a client error. */
+function bearerToken(event: ProxyEvent): string | undefined {
+  const header = headerValue(event, "authorization");
+  if (header === undefined) return undefined;
+  const match = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i.exec(header);
+  if (match?.[1] === undefined) throw new InvalidRequestError('Authorization must be "Bearer <access token>"');
+  if (match[1].length > maximumAccessTokenLength) throw new InvalidRequestError("the access token is too long");
+  return match[1];
 }
 
 function refreshTokenField(fields: ReadonlyMap<string, unknown>): string {

@@ -4,10 +4,12 @@
  * a failure between two of them leaves either nothing a client holds, or a state the next
  * request reads correctly.
  */
+import { decodeJwt, type JWTPayload } from "jose";
 import { epochSeconds } from "../shared/dynamodb.ts";
 import type { Logger } from "../shared/log.ts";
 import { describeHash, hashPassword, needsRehash, verifyPassword } from "../shared/password-hash.ts";
 import type { SigningKey } from "../shared/signing-secret.ts";
+import type { RevocationWriter } from "../shared/revocation-writer.ts";
 import type { UserRecord, UsersTable } from "../shared/users-table.ts";
 import { signAccessToken } from "./access-token.ts";
 import type { TokenServiceConfig } from "./config.ts";
@@ -28,6 +30,8 @@ export interface TokenServiceDependencies {
   readonly users: Pick<UsersTable, "getUser" | "setPasswordHash">;
   readonly families: Pick<RefreshTokenStore, "get" | "create" | "rotate" | "revoke">;
   readonly lockouts: Pick<LockoutStore, "reserveAttempt" | "clear">;
+  /** Set when revocation is on: logout revokes the access token, a reuse every token of the user. */
+  readonly revocations?: Pick<RevocationWriter, "revokeToken" | "revokeAllBefore">;
   readonly signingKey: () => Promise<SigningKey>;
   /**
    * A hash of a random password, made once per cold start with the current parameters: an unknown
@@ -126,18 +130,62 @@ export class TokenService {
     return this.#respond(signingKey, user, next.value, now);
   }
 
-  /** Revokes the presented token's family. Unknown tokens are not an error (RFC 7009 §2.2). */
-  async logout(presented: string): Promise<void> {
+  /**
+   * Revokes the presented token's family and, with revocation on, the access token sent with it.
+   * Unknown tokens are not an error (RFC 7009 §2.2).
+   */
+  async logout(presented: string, accessToken?: string): Promise<void> {
     const { families, log } = this.#deps;
     const token = parseRefreshToken(presented);
     if (token === undefined) return;
     const family = await families.get(token.familyId);
     if (family === undefined) return;
-    await families.revoke(token.familyId, epochSeconds(this.#deps.now()));
-    log("info", "logout", { sub: family.subject });
+    const now = epochSeconds(this.#deps.now());
+    await families.revoke(token.familyId, now);
+    const accessRevoked =
+      accessToken === undefined ? false : await this.#revokeAccessToken(accessToken, family.subject, now);
+    log("info", "logout", { sub: family.subject, access_token_revoked: accessRevoked });
+  }
+
+  /**
+   * Writes the `revoked-jti#` item of an access token sent with a logout. The token is decoded,
+   * not verified: an entry can only ever refuse a token, the caller has proved the session with
+   * its refresh token, and the token must name that session's subject, this service's issuer and
+   * audience. Its lifetime is capped at the access-token lifetime, so a made-up `exp` cannot keep
+   * an item alive longer than a real token would.
+   */
+  async #revokeAccessToken(accessToken: string, subject: string, now: number): Promise<boolean> {
+    const { revocations, config } = this.#deps;
+    if (revocations === undefined) return false;
+    let payload: JWTPayload;
+    try {
+      payload = decodeJwt(accessToken);
+    } catch {
+      return false;
+    }
+    const { iss, aud, jti, exp, sub } = payload;
+    const audiences = typeof aud === "string" ? [aud] : (aud ?? []);
+    if (
+      sub !== subject ||
+      iss !== config.issuer ||
+      !audiences.includes(config.audience) ||
+      typeof jti !== "string" ||
+      jti.length === 0 ||
+      typeof exp !== "number" ||
+      exp <= now - 300 ||
+      aud === undefined
+    ) {
+      return false;
+    }
+    await revocations.revokeToken({ iss, aud, sub, jti }, Math.min(exp, now + config.accessTokenTtlSeconds));
+    return true;
   }
 
   async #revokeOnReuse(familyId: string, subject: string, now: number): Promise<void> {
+    // The thief may hold a live access token from the stolen family; it carries no family id, so
+    // every access token of the user issued until now goes. Written before the family is revoked:
+    // if it fails, the reuse is still there to be detected again by the next attempt.
+    await this.#deps.revocations?.revokeAllBefore(subject, epochSeconds(now));
     await this.#deps.families.revoke(familyId, epochSeconds(now));
     this.#deps.log("warn", "refresh_token_reuse_detected", { sub: subject });
   }

@@ -10,6 +10,7 @@ import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { ResponseHeaders } from "../shared/cors.ts";
 import type { Logger } from "../shared/log.ts";
 import { hashPassword, type ScryptParameters } from "../shared/password-hash.ts";
+import { RevocationWriter } from "../shared/revocation-writer.ts";
 import { isAsymmetric } from "../shared/signing-algorithm.ts";
 import { versionKeyImporter } from "../shared/signing-keys.ts";
 import { SigningSecret, secretsManagerReader } from "../shared/signing-secret.ts";
@@ -63,6 +64,7 @@ export function wireTokenService(wiring: TokenServiceWiring): TokenServiceHandle
       maxAttempts: config.lockoutMaxAttempts,
       lockoutSeconds: config.lockoutSeconds,
     }),
+    ...(config.revocationEnabled ? { revocations: new RevocationWriter(client, config.usersTableName) } : {}),
     signingKey: async () => {
       const current = await signingSecret.current();
       if (!isAsymmetric(algorithm) || !needsPrevious(current, now(), delayMs)) return current;

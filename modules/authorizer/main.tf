@@ -42,6 +42,33 @@ locals {
   })
 }
 
+# Revocation state only: the two key prefixes (dynamodb:LeadingKeys; no username can contain `#`,
+# so no user item and no password hash ever matches) and the two attributes the check projects
+# (dynamodb:Attributes, with dynamodb:Select so no request can ask for all attributes). Condition
+# keys and their ForAllValues use as AWS documents them:
+# https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_dynamodb_attributes.html
+resource "aws_iam_role_policy" "revocation" {
+  count = var.revocation != null ? 1 : 0
+
+  name = "read-revocation-state"
+  role = module.function.iam_role_name
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid      = "ReadRevocationStateOnly"
+      Effect   = "Allow"
+      Action   = ["dynamodb:GetItem", "dynamodb:BatchGetItem"]
+      Resource = var.revocation.table_arn
+      Condition = {
+        "ForAllValues:StringLike"   = { "dynamodb:LeadingKeys" = ["revoked-jti#*", "not-before#*"] }
+        "ForAllValues:StringEquals" = { "dynamodb:Attributes" = ["user_id", "not_before"] }
+        StringEqualsIfExists        = { "dynamodb:Select" = "SPECIFIC_ATTRIBUTES" }
+      }
+    }]
+  })
+}
+
 ################################################################################
 # Invoke role
 ################################################################################

@@ -34,6 +34,14 @@ variable "signing_secret" {
   default = null
 }
 
+variable "revocation" {
+  description = "The users table holding revocation state (`revoked-jti#` and `not-before#` items), of which the authorizer may read that state and nothing else; null when revocation is off, which grants nothing."
+  type = object({
+    table_arn = string
+  })
+  default = null
+}
+
 ################################################################################
 # Tags
 ################################################################################

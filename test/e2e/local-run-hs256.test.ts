@@ -2,7 +2,10 @@
  * The HS256 example over HTTP, as a client sees it: the local run (`npm start`), or a deployed
  * stage when JWT_API_BASE_URL is set (see test/fixtures/local-run/e2e-target.ts).
  */
+import { Readable, Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { run as runCli } from "../../cli/program.ts";
+import { generatePassword } from "../../local/demo-users.ts";
 import {
   remoteMode,
   request,
@@ -132,6 +135,107 @@ describe.skipIf(mode === "skip")(`hs256 example (${mode})`, () => {
 
     // Assess
     expect([withinTtl, local.run.invocations(local.authorizerFunction) - before, afterTtl.status]).toEqual([1, 2, 200]);
+  });
+
+  describe.skipIf(mode === "remote")("revocation (max_staleness_seconds = 30)", () => {
+    /** The operator CLI, in-process, against the local run's users table. */
+    const admin = async (argv: string[], stdin = ""): Promise<string> => {
+      const table = target.local?.run.usersTable;
+      if (table === undefined) throw new Error("the local run has no users table");
+      let output = "";
+      const sink = new Writable({
+        write: (chunk: Buffer, _encoding, done) => {
+          output += chunk.toString("utf8");
+          done();
+        },
+      });
+      const env = { USERS_TABLE_NAME: table.name, AWS_ENDPOINT_URL_DYNAMODB: table.endpoint };
+      const code = await runCli(argv, { stdin: Readable.from([stdin]), stdout: sink, stderr: sink, env });
+      if (code !== 0) throw new Error(`jwt-api-admin ${argv.join(" ")} failed: ${output}`);
+      return output;
+    };
+
+    /** A user of its own, so revoking it leaves the other tests' users alone. */
+    const freshUser = async (username: string): Promise<Credentials> => {
+      const password = generatePassword();
+      await admin(["users", "add", username], `${password}\n`);
+      return { username, password };
+    };
+
+    /** Past the bound: API Gateway's cached Allow (result TTL 30 s) has expired; the authorizer reuses nothing. */
+    const passTheBound = (): void => {
+      const local = target.local;
+      if (local === undefined) throw new Error("local only");
+      expect(local.resultTtlSeconds).toBeLessThanOrEqual(30);
+      local.advanceClock(local.resultTtlSeconds * 1000);
+    };
+
+    it("answers 401 to the access token a logout was sent with, within the bound", async () => {
+      // Prepare
+      const tokens = await login(await freshUser("revocation-logout"));
+      const before = await request(target, "GET", "/api", { token: tokens.access_token });
+
+      // Act
+      const logout = await request(target, "POST", "/auth/logout", {
+        token: tokens.access_token,
+        json: { refresh_token: tokens.refresh_token },
+      });
+      passTheBound();
+      const after = await request(target, "GET", "/api", { token: tokens.access_token });
+
+      // Assess
+      expect({ before: before.status, logout: logout.status, after: after.status }).toEqual({
+        before: 200,
+        logout: 200,
+        after: 401,
+      });
+    });
+
+    it.each([
+      ["users revoke", "revocation-revoke", ["users", "revoke"]],
+      ["users disable", "revocation-disable", ["users", "disable"]],
+    ])(
+      "answers 401 to every access token of the user after `%s`, within the bound",
+      async (_label, username, command) => {
+        // Prepare
+        const user = await freshUser(username);
+        const [first, second] = [await login(user), await login(user)];
+        const before = await Promise.all(
+          [first, second].map((tokens) => request(target, "GET", "/api", { token: tokens.access_token })),
+        );
+
+        // Act
+        await admin([...command, username]);
+        passTheBound();
+        const after = await Promise.all(
+          [first, second].map((tokens) => request(target, "GET", "/api", { token: tokens.access_token })),
+        );
+
+        // Assess
+        expect([...before, ...after].map((response) => response.status)).toEqual([200, 200, 401, 401]);
+      },
+    );
+
+    it("keeps another session of the user working after a logout", async () => {
+      // Prepare
+      const user = await freshUser("revocation-sessions");
+      const [leaving, staying] = [await login(user), await login(user)];
+
+      // Act
+      await request(target, "POST", "/auth/logout", {
+        token: leaving.access_token,
+        json: { refresh_token: leaving.refresh_token },
+      });
+      passTheBound();
+      const statuses = await Promise.all(
+        [leaving, staying].map(
+          async (tokens) => (await request(target, "GET", "/api", { token: tokens.access_token })).status,
+        ),
+      );
+
+      // Assess
+      expect(statuses).toEqual([401, 200]);
+    });
   });
 
   it.skipIf(mode === "remote")("answers 500 when the authorizer's output is malformed", async () => {

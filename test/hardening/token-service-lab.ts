@@ -67,6 +67,7 @@ export async function startTokenServiceLab(options: TokenServiceLabOptions = {})
       refreshTokenTtlSeconds: 3600,
       lockoutMaxAttempts,
       lockoutSeconds: 60,
+      revocationEnabled: true,
     },
     client,
     log: consoleLogger,

@@ -1,6 +1,6 @@
 /**
  * examples/hs256 applied against moto: the module's token service, users table, signing secret and
- * its rotation, and the REST API whose /api/admin route needs the admin group.
+ * its rotation, the REST API whose /api/admin route needs the admin group, and revocation on.
  */
 import { DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DescribeSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
@@ -16,6 +16,7 @@ describeExample("examples/hs256", {
   wiring: async (moto, outputs) => {
     await expectRestApi(moto, {
       name,
+      resultTtlInSeconds: 30,
       routes: [
         { method: "POST", path: "/auth/token", function: "token-service", protected: false },
         { method: "POST", path: "/auth/refresh", function: "token-service", protected: false },
@@ -52,6 +53,18 @@ describeExample("examples/hs256", {
       const authorizerPolicy = (await rolePolicies(moto, `${name}-authorizer`)).get("function") ?? [];
       expect(authorizerPolicy.map((statement) => statement.Action)).toEqual(["secretsmanager:GetSecretValue"]);
       expect(resourcesOf(authorizerPolicy)).toEqual([secretArn]);
+      // Revocation is on in the example: the table and the rest of the 30 s bound (result TTL 30).
+      expect(authorizer.environment).toMatchObject({
+        JWT_REVOCATION_TABLE_NAME: tableName,
+        JWT_REVOCATION_ON_STORE_ERROR: "deny",
+        JWT_REVOCATION_RECHECK_SECONDS: "0",
+      });
+      expect(tokenService.environment).toMatchObject({ REVOCATION_ENABLED: "true" });
+      const revocationPolicy = (await rolePolicies(moto, `${name}-authorizer`)).get("read-revocation-state") ?? [];
+      expect(revocationPolicy.map((statement) => statement.Action)).toEqual([
+        ["dynamodb:GetItem", "dynamodb:BatchGetItem"],
+      ]);
+      expect(resourcesOf(revocationPolicy)).toEqual([Table?.TableArn]);
 
       const rotation = await deployedFunction(moto, `${name}-secret-rotation`);
       const secret = await secrets.send(new DescribeSecretCommand({ SecretId: secretArn }));

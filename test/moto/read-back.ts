@@ -92,12 +92,14 @@ export interface RestApiExpectation {
   /** The example's `name`: the API's name and every function's prefix. */
   readonly name: string;
   readonly routes: readonly ExpectedRoute[];
+  /** The authorizer's result TTL when the example sets one (examples/hs256: 30, its revocation bound). */
+  readonly resultTtlInSeconds?: number;
 }
 
 /**
  * The REST API named `name`: exactly the expected methods, each protected one CUSTOM with the one
  * authorizer, each a Lambda proxy (POST) to its route's function; the authorizer a TOKEN authorizer
- * on the Authorization header with the module's default 60 s TTL (no example sets one), calling the authorizer function through the invoke
+ * on the Authorization header with the module's default 60 s TTL (unless the example sets one), calling the authorizer function through the invoke
  * role, which may invoke that function only.
  */
 export async function expectRestApi(moto: MotoServer, expected: RestApiExpectation): Promise<void> {
@@ -115,7 +117,7 @@ export async function expectRestApi(moto: MotoServer, expected: RestApiExpectati
     expect(authorizer).toMatchObject({
       type: "TOKEN",
       identitySource: "method.request.header.Authorization",
-      authorizerResultTtlInSeconds: 60,
+      authorizerResultTtlInSeconds: expected.resultTtlInSeconds ?? 60,
       authorizerUri: invokeArnOf(authorizerFunction.arn),
       authorizerCredentials: invokeRole,
     });

@@ -37,6 +37,7 @@ describe("parseConfig", () => {
       decisionCacheSize: 1000,
       jwksTimeoutMs: 1500,
       jwksCooldownMs: 30000,
+      revocation: undefined,
     });
     expect(config.issuers[0]).toMatchObject({ type: "oidc", issuers: ["https://idp.example"], algorithms: ["RS256"] });
   });
@@ -236,6 +237,56 @@ describe("parseConfig", () => {
 
     // Assess
     expect(config.unlistedRoutes).toBe(expected);
+  });
+
+  it("reads the revocation settings, with deny, no reuse and a one-second budget by default", () => {
+    // Prepare
+    const hs256 = { type: "hs256", issuer: "https://hs.example", audiences: ["api"], secret_arn: "signing" };
+
+    // Act
+    const defaults = parseConfig({ JWT_ISSUERS: JSON.stringify([hs256]), JWT_REVOCATION_TABLE_NAME: "demo-users" });
+    const set = parseConfig({
+      JWT_ISSUERS: JSON.stringify([hs256]),
+      JWT_REVOCATION_TABLE_NAME: "demo-users",
+      JWT_REVOCATION_ON_STORE_ERROR: "allow",
+      JWT_REVOCATION_RECHECK_SECONDS: "30",
+      JWT_REVOCATION_TIMEOUT_MS: "250",
+    });
+
+    // Assess
+    expect(defaults.revocation).toEqual({
+      tableName: "demo-users",
+      onStoreError: "deny",
+      recheckSeconds: 0,
+      timeoutMs: 1000,
+    });
+    expect(set.revocation).toEqual({
+      tableName: "demo-users",
+      onStoreError: "allow",
+      recheckSeconds: 30,
+      timeoutMs: 250,
+    });
+  });
+
+  it.each([
+    [
+      "a revocation table without an hs256 issuer",
+      { JWT_REVOCATION_TABLE_NAME: "demo-users" },
+      /JWT_REVOCATION_TABLE_NAME: .*JWT_ISSUERS has none/,
+    ],
+    [
+      "a store-error mode that is neither",
+      { JWT_REVOCATION_ON_STORE_ERROR: "ignore" },
+      /JWT_REVOCATION_ON_STORE_ERROR/,
+    ],
+    ["a recheck window over an hour", { JWT_REVOCATION_RECHECK_SECONDS: "3601" }, /JWT_REVOCATION_RECHECK_SECONDS/],
+    ["a table name DynamoDB refuses", { JWT_REVOCATION_TABLE_NAME: "a b" }, /JWT_REVOCATION_TABLE_NAME/],
+  ])("refuses %s, naming the variable", (_label, overrides, message) => {
+    // Act
+    const problem = problemOf(env(overrides));
+
+    // Assess
+    expect(problem).toMatch(message);
   });
 
   it.each(["Deny", "ALLOW", "none"])("refuses JWT_UNLISTED_ROUTES %j", (raw) => {

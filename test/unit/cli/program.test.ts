@@ -1,9 +1,10 @@
 import { Readable, Writable } from "node:stream";
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import bcrypt from "bcryptjs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { run } from "../../../cli/program.ts";
 import { verifyPassword } from "../../../lambda-src/shared/password-hash.ts";
+import { notBeforeKey } from "../../../lambda-src/shared/revocation.ts";
 import { UsersTable } from "../../../lambda-src/shared/users-table.ts";
 import { startLoopbackAws, type LoopbackAws } from "../../support/loopback-aws.ts";
 
@@ -27,6 +28,15 @@ const cli = async (argv: string[], stdin = "") => {
   const env = { AWS_REGION: "us-east-1", USERS_TABLE_NAME: tableName, AWS_ENDPOINT_URL_DYNAMODB: aws.dynamo.endpoint };
   const code = await run(argv, { stdin: Readable.from([stdin]), stdout, stderr, env });
   return { code, stdout: stdout.text, stderr: stderr.text };
+};
+
+/** The user's not-before (epoch seconds), as the authorizer would read it. */
+const notBefore = async (username: string): Promise<number | undefined> => {
+  const output = await aws.client.send(
+    new GetCommand({ TableName: tableName, Key: { user_id: notBeforeKey(username) } }),
+  );
+  const value: unknown = output.Item?.not_before;
+  return typeof value === "number" ? value : undefined;
 };
 
 beforeAll(async () => {
@@ -63,6 +73,10 @@ describe("jwt-api-admin users", () => {
     ["a bad scope", ["users", "add", "s", "--scopes", 'a"b'], `${password}\n`, /not a scope token/],
     ["an unknown user", ["users", "set-password", "nobody"], `${password}\n`, /does not exist/],
     ["an unknown user to disable", ["users", "disable", "nobody"], "", /does not exist/],
+    ["an unknown user to revoke", ["users", "revoke", "nobody"], "", /does not exist/],
+    ["an unknown user to update", ["users", "update", "nobody", "--scopes", "a"], "", /does not exist/],
+    ["an update that changes nothing", ["users", "update", "nobody"], "", /--scopes, --groups or both/],
+    ["a bad group in an update", ["users", "update", "x", "--groups", "a b"], "", /group "a b"/],
     [
       "a hash it cannot verify",
       ["users", "add", "h", "--password-hash-stdin"],
@@ -114,9 +128,68 @@ describe("jwt-api-admin users", () => {
     const enabled = await cli(["users", "enable", "carol"]);
 
     // Assess
-    expect([disabled.stdout, enabled.stdout]).toEqual(["disabled carol\n", "enabled carol\n"]);
+    expect([disabled.stdout, enabled.stdout]).toEqual([
+      "disabled carol; access tokens issued until now are revoked where revocation is on\n",
+      "enabled carol\n",
+    ]);
     expect(whileDisabled?.disabled).toBe(true);
     expect((await users.getUser("carol"))?.disabled).toBe(false);
+    expect(await notBefore("carol")).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ["revoke", ["users", "revoke", "erin"], ""],
+    ["set-password", ["users", "set-password", "erin"], "yet another long pass phrase\n"],
+    ["update --revoke", ["users", "update", "erin", "--scopes", "a", "--revoke"], ""],
+  ])("%s writes the user's not-before: every access token issued until now is revoked", async (_label, argv, stdin) => {
+    // Prepare
+    await cli(["users", "add", "erin"], `${password}\n`);
+    await aws.client.send(new DeleteCommand({ TableName: tableName, Key: { user_id: notBeforeKey("erin") } }));
+    const before = Math.floor(Date.now() / 1000);
+
+    // Act
+    const result = await cli(argv, stdin);
+
+    // Assess
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    expect(result.stdout).toMatch(/access tokens issued until now are revoked/);
+    expect(await notBefore("erin")).toBeGreaterThanOrEqual(before);
+    await cli(["users", "delete", "erin"]);
+  });
+
+  it("updates scopes and groups, and says that tokens issued before keep the old ones", async () => {
+    // Prepare
+    await cli(["users", "add", "fred", "--scopes", "a,b", "--groups", "g"], `${password}\n`);
+
+    // Act
+    const scopesOnly = await cli(["users", "update", "fred", "--scopes", "c"]);
+    const afterScopes = await users.getUser("fred");
+    const cleared = await cli(["users", "update", "fred", "--groups", ""]);
+
+    // Assess
+    expect(scopesOnly.stdout).toBe(
+      "updated fred; access tokens issued before keep the old scopes and groups until they expire (run `users revoke fred` or pass --revoke to end them now)\n",
+    );
+    expect(afterScopes).toMatchObject({ scopes: ["c"], groups: ["g"] });
+    expect(cleared.code).toBe(0);
+    expect(await users.getUser("fred")).toMatchObject({ scopes: ["c"], groups: [] });
+    expect(await notBefore("fred")).toBeUndefined();
+    await cli(["users", "delete", "fred"]);
+  });
+
+  it("deletes a user and revokes their access tokens", async () => {
+    // Prepare
+    await cli(["users", "add", "gina"], `${password}\n`);
+
+    // Act
+    const deleted = await cli(["users", "delete", "gina"]);
+    const again = await cli(["users", "delete", "gina"]);
+
+    // Assess
+    expect(deleted).toMatchObject({ code: 0, stdout: expect.stringMatching(/^deleted gina; access tokens/) as string });
+    expect(await users.getUser("gina")).toBeUndefined();
+    expect(await notBefore("gina")).toBeGreaterThan(0);
+    expect(again).toMatchObject({ code: 1, stderr: expect.stringMatching(/does not exist/) as string });
   });
 
   it("lists users without their hashes, skipping other item kinds", async () => {

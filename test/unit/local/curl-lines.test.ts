@@ -40,6 +40,8 @@ describe("curlLines", () => {
       expect.stringContaining("http://127.0.0.1:3000/v1/auth/logout") as unknown,
     ]);
     expect(lines[0]).toContain(`-d '{"username":"demo","password":"it'\\''s secret"}'`);
+    // The logout names the access token too, which it revokes where revocation is on.
+    expect(lines[3]).toContain('-H "authorization: Bearer $TOKEN"');
   });
 
   it("puts a concrete value where the path has a parameter, so curl reads no URL glob", () => {

@@ -64,6 +64,7 @@ const setup = async (algorithm: SigningAlgorithm) => {
     config: {
       usersTableName: tableName,
       signingSecretArn: arn,
+      revocationEnabled: false,
       issuer,
       audience: "api",
       accessTokenTtlSeconds: 3600,
@@ -171,6 +172,7 @@ describe("the token service signing HS256", () => {
         config: {
           usersTableName: tableName,
           signingSecretArn: arn,
+          revocationEnabled: false,
           issuer,
           audience: "api",
           accessTokenTtlSeconds: 900,

@@ -20,6 +20,7 @@ describe("parseConfig", () => {
       refreshTokenTtlSeconds: 2_592_000,
       lockoutMaxAttempts: 5,
       lockoutSeconds: 900,
+      revocationEnabled: false,
     });
   });
 
@@ -31,6 +32,7 @@ describe("parseConfig", () => {
       REFRESH_TOKEN_TTL_SECONDS: "31536000",
       LOCKOUT_MAX_ATTEMPTS: "100",
       LOCKOUT_SECONDS: "1",
+      REVOCATION_ENABLED: "true",
     });
 
     // Assess
@@ -39,6 +41,7 @@ describe("parseConfig", () => {
       refreshTokenTtlSeconds: 31_536_000,
       lockoutMaxAttempts: 100,
       lockoutSeconds: 1,
+      revocationEnabled: true,
     });
   });
 
@@ -54,6 +57,7 @@ describe("parseConfig", () => {
     ["a fraction", { ...required, LOCKOUT_SECONDS: "1.5" }, /LOCKOUT_SECONDS/],
     ["a negative number", { ...required, LOCKOUT_MAX_ATTEMPTS: "-1" }, /LOCKOUT_MAX_ATTEMPTS/],
     ["zero attempts", { ...required, LOCKOUT_MAX_ATTEMPTS: "0" }, /LOCKOUT_MAX_ATTEMPTS/],
+    ["a revocation switch that is no boolean", { ...required, REVOCATION_ENABLED: "yes" }, /REVOCATION_ENABLED/],
   ])("refuses %s, naming the variable", (_label, env, message) => {
     expect(() => parseConfig(env)).toThrow(ConfigurationError);
     expect(() => parseConfig(env)).toThrow(message);

@@ -65,7 +65,18 @@ describe("parseRequest accepts", () => {
       event("/auth/token", "grant_type=refresh_token&refresh_token=t", form),
       { endpoint: "token", grant: "refresh_token" },
     ],
-    ["a logout", event("/auth/logout", '{"refresh_token":"t"}'), { endpoint: "logout", refreshToken: "t" }],
+    [
+      "a logout",
+      event("/auth/logout", '{"refresh_token":"t"}'),
+      { endpoint: "logout", refreshToken: "t", accessToken: undefined },
+    ],
+    [
+      "a logout with the access token to revoke",
+      event("/auth/logout", '{"refresh_token":"t"}', json, {
+        headers: { "content-type": json, Authorization: "bearer a.b.c" },
+      }),
+      { endpoint: "logout", refreshToken: "t", accessToken: "a.b.c" },
+    ],
     ["unknown extra fields", event("/auth/token", '{"username":"a","password":"p","scope":"x"}'), { username: "a" }],
   ])("%s", (_label, input, expected) => {
     expect(parseRequest(input)).toMatchObject(expected);
@@ -122,6 +133,14 @@ describe("parseRequest refuses", () => {
     ["a JSON array", event("/auth/token", "[]"), InvalidRequestError, 400],
     ["JSON null", event("/auth/token", "null"), InvalidRequestError, 400],
     ["a missing username", event("/auth/token", '{"password":"p"}'), InvalidRequestError, 400],
+    [
+      "a logout whose Authorization is no bearer token",
+      event("/auth/logout", '{"refresh_token":"t"}', json, {
+        headers: { "content-type": json, authorization: "Basic a2V5" },
+      }),
+      InvalidRequestError,
+      400,
+    ],
     ["a missing password", event("/auth/token", '{"username":"a"}'), InvalidRequestError, 400],
     ["an empty password", event("/auth/token", '{"username":"a","password":""}'), InvalidRequestError, 400],
     ["a numeric password", event("/auth/token", '{"username":"a","password":123}'), InvalidRequestError, 400],

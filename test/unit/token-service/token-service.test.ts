@@ -34,6 +34,7 @@ const config = {
   refreshTokenTtlSeconds: 600,
   lockoutMaxAttempts: 3,
   lockoutSeconds: 60,
+  revocationEnabled: false,
 };
 
 let aws: LoopbackAws;
