@@ -118,6 +118,20 @@ run "gives_the_authorizer_the_table_and_the_rest_of_the_bound" {
   }
 }
 
+run "covers_an_asymmetric_self_issued_issuer_too" {
+  command = plan
+
+  variables {
+    issuers    = { hs256 = null, es256 = {} }
+    revocation = { enabled = true, max_staleness_seconds = 60 }
+  }
+
+  assert {
+    condition     = local.revocation_enabled && local.revocation_environment["JWT_REVOCATION_TABLE_NAME"] == "demo-users" && local.token_service_environment["REVOCATION_ENABLED"] == "true"
+    error_message = "Revocation must work for the module's own ES256 issuer as for HS256: the authorizer gets the table and the token service writes revocations."
+  }
+}
+
 run "authorizer_reads_only_revocation_state_when_on" {
   command = plan
 
