@@ -46,14 +46,20 @@ const statusText: Readonly<Record<number, string>> = {
   500: "Internal Server Error",
 };
 
-/** Connection ids are URL-safe; a segment that is not valid percent-encoded UTF-8 matches none. */
-const decodedOrRaw = (segment: string): string => {
+/**
+ * The connection a `/{stage}/@connections/{id}` request names, undefined for any other path.
+ * Connection ids are URL-safe; a segment that is not valid percent-encoded UTF-8 matches none.
+ */
+export function managedConnectionId(stagePath: string, url: string): string | undefined {
+  const target = parseRequestTarget(url);
+  const segment = target.ok ? new RegExp(`^${stagePath}/@connections/([^/]+)$`).exec(target.path)?.[1] : undefined;
+  if (segment === undefined) return undefined;
   try {
     return decodeURIComponent(segment);
   } catch {
     return segment;
   }
-};
+}
 
 /** The @connections API for one connection: POST sends, DELETE disconnects, GET describes. */
 function answerManagement(method: string | undefined, connection: Connection, body: Buffer, response: ServerResponse) {
@@ -164,10 +170,9 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
       return true;
     },
     handleManagement: (request, response) => {
-      const target = parseRequestTarget(request.url ?? "/");
-      const match = target.ok ? new RegExp(`^${stagePath}/@connections/([^/]+)$`).exec(target.path) : null;
-      if (match?.[1] === undefined) return false;
-      const connection = connections.get(decodedOrRaw(match[1]));
+      const connectionId = managedConnectionId(stagePath, request.url ?? "/");
+      if (connectionId === undefined) return false;
+      const connection = connections.get(connectionId);
       if (connection === undefined) {
         response
           .writeHead(410, { "content-type": "application/json", "x-amzn-errortype": "GoneException" })

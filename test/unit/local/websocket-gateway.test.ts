@@ -7,7 +7,11 @@ import type { InvokeResult } from "../../../local/lambda/lambda-runner.ts";
 import type { WebSocketApiModel } from "../../../local/terraform/plan-model.ts";
 import { newConnectionId, selectRoute } from "../../../local/gateway/websocket-events.ts";
 import { authorizerHandshake, integrationHandshake } from "../../../local/gateway/websocket-handshake.ts";
-import { createWebSocketGateway, type WebSocketGateway } from "../../../local/gateway/websocket-gateway.ts";
+import {
+  createWebSocketGateway,
+  managedConnectionId,
+  type WebSocketGateway,
+} from "../../../local/gateway/websocket-gateway.ts";
 import { FakeInvoker, connect, plannedFunction } from "../../support/local-fakes.ts";
 
 const api: WebSocketApiModel = {
@@ -123,6 +127,25 @@ describe("newConnectionId", () => {
 
     // Assess
     expect([/^[A-Za-z0-9+/]{16}$/.test(first), first === second]).toEqual([true, false]);
+  });
+});
+
+describe("managedConnectionId", () => {
+  it.each([
+    ["/dev/@connections/abc%3D", "abc="],
+    ["/dev/@connections/abc%ff", "abc%ff"],
+    ["/dev/@connections/abc%zz", undefined],
+    ["/dev/@connections/a/b", undefined],
+    ["/prod/@connections/abc", undefined],
+    ["/dev/items", undefined],
+  ])("reads %s as %j", (url, expected) => {
+    // Prepare: the URL above, stage dev
+
+    // Act
+    const id = managedConnectionId("/dev", url);
+
+    // Assess
+    expect(id).toBe(expected);
   });
 });
 
