@@ -36,10 +36,19 @@ export interface LambdaRunnerOptions {
 interface Pending {
   readonly child: ChildProcess;
   readonly resolve: (result: InvokeResult) => void;
-  readonly timer: NodeJS.Timeout;
+  /** Set once init is over and the invocation is sent. */
+  timer: NodeJS.Timeout | undefined;
 }
 
+/**
+ * Lambda's Init phase has its own 10-second limit and is not part of the function timeout; when
+ * it runs longer, Lambda retries it within the first invocation, under the function timeout.
+ * https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html#runtimes-lifecycle-ib
+ */
+const initLimitMs = 10_000;
+
 type ShimMessage =
+  | { readonly kind: "ready" }
   | { readonly kind: "init-error"; readonly errorType: string; readonly errorMessage: string }
   | ({ readonly kind: "result"; readonly id: number } & InvokeResult);
 
@@ -66,6 +75,8 @@ export async function unzipInto(bytes: Uint8Array, dir: string): Promise<number>
 
 class FunctionProcess {
   #child: ChildProcess | undefined;
+  /** Resolves when the current process's init is over: ready, failed, exited, or past the init limit. */
+  #initialized: Promise<void> = Promise.resolve();
   #nextId = 0;
   readonly #pending = new Map<number, Pending>();
 
@@ -104,6 +115,17 @@ class FunctionProcess {
       if (stream === null) continue;
       createInterface({ input: stream }).on("line", (line) => this.options.onLog(this.fn.functionName, line));
     }
+    this.#initialized = new Promise((resolve) => {
+      const limit = setTimeout(resolve, initLimitMs);
+      const done = (): void => {
+        clearTimeout(limit);
+        resolve();
+      };
+      child.on("message", (message: ShimMessage) => {
+        if (message.kind === "ready" || message.kind === "init-error") done();
+      });
+      child.once("exit", done);
+    });
     child.on("message", (message: ShimMessage) => {
       if (message.kind === "init-error")
         this.options.onLog(this.fn.functionName, `init failed: ${message.errorType}: ${message.errorMessage}`);
@@ -146,39 +168,49 @@ class FunctionProcess {
     const id = this.#nextId++;
     const timeoutMs = this.fn.timeoutSeconds * 1000;
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.#settle(id, {
-          ok: false,
-          errorType: "Sandbox.Timedout",
-          errorMessage: `Task timed out after ${this.fn.timeoutSeconds.toFixed(2)} seconds`,
-        });
-        // Lambda discards a timed-out sandbox: the next invocation starts a fresh process.
-        if (this.#child === child) this.#child = undefined;
-        child.kill("SIGKILL");
-      }, timeoutMs);
-      this.#pending.set(id, { child, resolve, timer });
-      child.send(
-        {
-          kind: "invoke",
-          id,
-          event,
-          context: {
-            functionName: this.fn.functionName,
-            functionVersion: "$LATEST",
-            invokedFunctionArn: this.fn.arn,
-            memoryLimitInMB: String(this.fn.memoryMb),
-            awsRequestId: randomUUID(),
-            logGroupName: `/aws/lambda/${this.fn.functionName}`,
-            logStreamName: "local",
-            deadlineMs: Date.now() + timeoutMs,
-          },
-        },
-        (error) => {
-          if (error !== null)
-            this.#settle(id, { ok: false, errorType: "Runtime.ExitError", errorMessage: error.message });
-        },
-      );
+      const pending: Pending = { child, resolve, timer: undefined };
+      this.#pending.set(id, pending);
+      void this.#initialized.then(() => {
+        // Settled meanwhile: the process exited during init.
+        if (!this.#pending.has(id)) return;
+        this.#send(pending, id, event, timeoutMs);
+      });
     });
+  }
+
+  #send(pending: Pending, id: number, event: unknown, timeoutMs: number): void {
+    const { child } = pending;
+    pending.timer = setTimeout(() => {
+      this.#settle(id, {
+        ok: false,
+        errorType: "Sandbox.Timedout",
+        errorMessage: `Task timed out after ${this.fn.timeoutSeconds.toFixed(2)} seconds`,
+      });
+      // Lambda discards a timed-out sandbox: the next invocation starts a fresh process.
+      if (this.#child === child) this.#child = undefined;
+      child.kill("SIGKILL");
+    }, timeoutMs);
+    child.send(
+      {
+        kind: "invoke",
+        id,
+        event,
+        context: {
+          functionName: this.fn.functionName,
+          functionVersion: "$LATEST",
+          invokedFunctionArn: this.fn.arn,
+          memoryLimitInMB: String(this.fn.memoryMb),
+          awsRequestId: randomUUID(),
+          logGroupName: `/aws/lambda/${this.fn.functionName}`,
+          logStreamName: "local",
+          deadlineMs: Date.now() + timeoutMs,
+        },
+      },
+      (error) => {
+        if (error !== null)
+          this.#settle(id, { ok: false, errorType: "Runtime.ExitError", errorMessage: error.message });
+      },
+    );
   }
 
   async stop(): Promise<void> {

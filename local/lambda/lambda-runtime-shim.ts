@@ -69,8 +69,12 @@ function call(handler: Handler, event: unknown, context: object): Promise<unknow
 }
 
 // Imported at start, like Lambda's init phase; a failure is reported once and fails each invocation.
+// Either way the runner hears that init is over, and only then starts an invocation's timeout.
 const handlerReady = loadHandler();
-handlerReady.catch((error: unknown) => send({ kind: "init-error", ...errorOf(error) }));
+handlerReady.then(
+  () => send({ kind: "ready" }),
+  (error: unknown) => send({ kind: "init-error", ...errorOf(error) }),
+);
 
 process.on("message", (message: InvokeMessage) => {
   const { deadlineMs, ...fields } = message.context;

@@ -50,7 +50,13 @@ const start = (functions: FunctionModel[], node?: LambdaNode): Promise<LambdaRun
 let packageHash: string;
 
 beforeAll(async () => {
-  const zip = zipSync({ "src/app.mjs": strToU8(source) });
+  const zip = zipSync({
+    "src/app.mjs": strToU8(source),
+    // An init (top-level work) longer than the 1 s function timeout.
+    "src/slow-init.mjs": strToU8(
+      'await new Promise((resolve) => setTimeout(resolve, 1500));\nexport const handler = async () => "initialized";\n',
+    ),
+  });
   packageHash = createHash("sha256").update(zip).digest("base64");
   await writeFile(join(dir, "package.zip"), zip);
 });
@@ -155,6 +161,18 @@ describe("LambdaRunner", () => {
       errorMessage: "Task timed out after 1.00 seconds",
     });
     expect([next.ok && (next.payload as { calls: number }).calls, firstPid === secondPid]).toEqual([1, false]);
+  });
+
+  it("starts the timeout after init, which Lambda limits apart (10 s), not within the function timeout", async () => {
+    // Prepare: init takes 1.5 s, the function timeout is 1 s.
+    const runner = await start([fn("slowinit", { handler: "src/slow-init.handler" })]);
+
+    // Act
+    const result = await runner.invoke("slowinit", {});
+    await runner.close();
+
+    // Assess
+    expect(result).toEqual({ ok: true, payload: "initialized" });
   });
 
   it("refuses a package that is not the one Terraform planned to upload", async () => {
