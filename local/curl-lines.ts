@@ -3,7 +3,8 @@
  * token service get the grant its endpoint takes (docs/lambda-configuration.md), protected routes
  * the bearer token obtained by the first command.
  */
-import type { ApiModel, RouteModel } from "./terraform/plan-model.ts";
+import type { ApiModel } from "./terraform/plan-model.ts";
+import type { RouteModel } from "./terraform/plan-rest-api.ts";
 
 export interface DemoCredentials {
   readonly username: string;

@@ -19,7 +19,8 @@ import {
 } from "./local-services.ts";
 import { startExamplePage, type ExamplePage } from "./page-server.ts";
 import { plannedSigningAlgorithm, stageUrlIssuerRewrites } from "./signing-keys.ts";
-import { buildApiModel, type ApiModel, type FunctionModel } from "./terraform/plan-model.ts";
+import { buildApiModel, type ApiModel } from "./terraform/plan-model.ts";
+import type { FunctionModel } from "./terraform/plan-functions.ts";
 import { plannedResources } from "./terraform/terraform-state.ts";
 import { createWebSocketGateway } from "./gateway/websocket-gateway.ts";
 

@@ -10,7 +10,8 @@ import { loopbackAws } from "./fakes/loopback-http.ts";
 import { startSecretsManagerServer } from "./fakes/secrets-manager-server.ts";
 import type { SigningAlgorithm } from "../lambda-src/shared/signing-algorithm.ts";
 import { rotateSigningSecret } from "./signing-keys.ts";
-import type { ApiModel, TableModel } from "./terraform/plan-model.ts";
+import type { ApiModel } from "./terraform/plan-model.ts";
+import type { TableModel } from "./terraform/plan-services.ts";
 
 /** The account is the one the local Secrets Manager writes into its ARNs. */
 export const { region: localRegion, accountId: localAccountId, credentials: localCredentials } = loopbackAws;

@@ -4,7 +4,8 @@
  * authorization types other than a Lambda authorizer (IAM, Cognito) are not reproduced locally.
  */
 import type { LambdaInvoker } from "../lambda/lambda-runner.ts";
-import type { AuthorizerModel, RouteModel } from "../terraform/plan-model.ts";
+import type { AuthorizerModel } from "../terraform/plan-authorizers.ts";
+import type { RouteModel } from "../terraform/plan-rest-api.ts";
 import { type AuthorizerCache, authorizerCacheKey } from "./authorizer-cache.ts";
 import { type AuthorizerGrant, readAuthorizerInvocation } from "./authorizer-output.ts";
 import type { GatewayRequest } from "./gateway-request.ts";

@@ -4,7 +4,7 @@
  * its answer is mapped back, within the integration timeout. Other integrations are not emulated.
  */
 import type { InvokeResult, LambdaInvoker } from "../lambda/lambda-runner.ts";
-import type { IntegrationModel } from "../terraform/plan-model.ts";
+import type { IntegrationModel } from "../terraform/plan-rest-api.ts";
 import type { GatewayRequest } from "./gateway-request.ts";
 import { runMockIntegration } from "./mock-integration.ts";
 import { gatewayError, messages, type Outcome } from "./gateway-responses.ts";

@@ -11,7 +11,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { LambdaInvoker } from "../lambda/lambda-runner.ts";
-import type { WebSocketApiModel } from "../terraform/plan-model.ts";
+import type { WebSocketApiModel } from "../terraform/plan-websocket-api.ts";
 import { answerOnSocket } from "./gateway-responses.ts";
 import { parseRequestTarget } from "./request-target.ts";
 import { newConnectionId, requestContext, selectRoute, type ConnectionIdentity } from "./websocket-events.ts";

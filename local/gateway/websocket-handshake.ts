@@ -7,7 +7,7 @@
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-route-keys-connect-disconnect.html
  */
 import type { InvokeResult, LambdaInvoker } from "../lambda/lambda-runner.ts";
-import type { WebSocketRouteModel } from "../terraform/plan-model.ts";
+import type { WebSocketRouteModel } from "../terraform/plan-websocket-api.ts";
 import { type AuthorizerGrant, readAuthorizerInvocation } from "./authorizer-output.ts";
 import { headerPairs } from "./gateway-request.ts";
 import { checkIdentity } from "./identity-source.ts";

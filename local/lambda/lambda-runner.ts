@@ -12,7 +12,7 @@ import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { unzipSync } from "fflate";
 import { lambdaNode, type LambdaNode } from "./lambda-node.ts";
-import type { FunctionModel } from "../terraform/plan-model.ts";
+import type { FunctionModel } from "../terraform/plan-functions.ts";
 
 const shimPath = join(import.meta.dirname, "lambda-runtime-shim.ts");
 

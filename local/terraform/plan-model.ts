@@ -19,19 +19,6 @@ import { plannedServices, type ServicesModel } from "./plan-services.ts";
 import { byType, ofApi, PlanModelError, required, stringMap } from "./plan-values.ts";
 import { webSocketApis, type WebSocketApiModel } from "./plan-websocket-api.ts";
 
-export type { AuthorizerModel } from "./plan-authorizers.ts";
-export type { FunctionModel } from "./plan-functions.ts";
-export type { IntegrationModel, RouteModel } from "./plan-rest-api.ts";
-export type {
-  ResourceServerModel,
-  SecretModel,
-  TableModel,
-  UserPoolClientModel,
-  UserPoolModel,
-} from "./plan-services.ts";
-export { PlanModelError } from "./plan-values.ts";
-export type { WebSocketApiModel, WebSocketAuthorizerModel, WebSocketRouteModel } from "./plan-websocket-api.ts";
-
 export interface ApiModel extends ServicesModel {
   readonly name: string;
   readonly restApiId: string;

@@ -5,7 +5,7 @@
  */
 import WebSocket from "ws";
 import type { InvokeResult, LambdaInvoker } from "../../local/lambda/lambda-runner.ts";
-import type { FunctionModel } from "../../local/terraform/plan-model.ts";
+import type { FunctionModel } from "../../local/terraform/plan-functions.ts";
 
 /** A planned function that no test runs: only its name and ARN matter. */
 export const plannedFunction = (functionName: string): FunctionModel => ({

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { curlLines } from "../../../local/curl-lines.ts";
-import type { ApiModel, RouteModel } from "../../../local/terraform/plan-model.ts";
+import type { ApiModel } from "../../../local/terraform/plan-model.ts";
+import type { RouteModel } from "../../../local/terraform/plan-rest-api.ts";
 
 const route = (httpMethod: string, resourcePath: string, authorization: string): RouteModel => ({
   resourceId: resourcePath,

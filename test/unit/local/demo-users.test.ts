@@ -4,7 +4,8 @@ import { WeakPasswordError } from "../../../lambda-src/shared/errors.ts";
 import { demoUsersFor, generatePassword, routeRequirements, seedDemoUsers } from "../../../local/demo-users.ts";
 import { startDynamoDbServer } from "../../../local/fakes/dynamodb-server.ts";
 import { localCredentials, localRegion } from "../../../local/local-services.ts";
-import type { ApiModel, FunctionModel } from "../../../local/terraform/plan-model.ts";
+import type { ApiModel } from "../../../local/terraform/plan-model.ts";
+import type { FunctionModel } from "../../../local/terraform/plan-functions.ts";
 
 const fn = (environment: Record<string, string>): FunctionModel => ({
   address: "f",

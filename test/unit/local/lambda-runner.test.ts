@@ -7,7 +7,7 @@ import { strToU8, zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lambdaNode, type LambdaNode } from "../../../local/lambda/lambda-node.ts";
 import { LambdaRunner, PackageMismatchError } from "../../../local/lambda/lambda-runner.ts";
-import type { FunctionModel } from "../../../local/terraform/plan-model.ts";
+import type { FunctionModel } from "../../../local/terraform/plan-functions.ts";
 import { alive } from "../../support/local-fakes.ts";
 
 const source = `

@@ -8,7 +8,8 @@ import {
   rewriteEnvironment,
   startLocalServices,
 } from "../../../local/local-services.ts";
-import type { ApiModel, TableModel } from "../../../local/terraform/plan-model.ts";
+import type { ApiModel } from "../../../local/terraform/plan-model.ts";
+import type { TableModel } from "../../../local/terraform/plan-services.ts";
 
 const table: TableModel = {
   name: "users",

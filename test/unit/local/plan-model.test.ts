@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApiModel, PlanModelError, type ApiModel } from "../../../local/terraform/plan-model.ts";
+import { buildApiModel, type ApiModel } from "../../../local/terraform/plan-model.ts";
+import { PlanModelError } from "../../../local/terraform/plan-values.ts";
 import { plannedResources } from "../../../local/terraform/terraform-state.ts";
 import type { PlannedResource } from "../../../local/terraform/terraform-cli.ts";
 import { stageFixture, type StagedFixture } from "../../fixtures/local-run/stage-fixture.ts";

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { privateJwkFromSecret } from "../../../lambda-src/shared/asymmetric-jwk.ts";
 import { localCredentials, localRegion, startLocalServices } from "../../../local/local-services.ts";
 import { plannedSigningAlgorithm, stageUrlIssuerRewrites } from "../../../local/signing-keys.ts";
-import type { ApiModel, FunctionModel } from "../../../local/terraform/plan-model.ts";
+import type { ApiModel } from "../../../local/terraform/plan-model.ts";
+import type { FunctionModel } from "../../../local/terraform/plan-functions.ts";
 
 const withFunctions = (environments: Record<string, string>[], stageName = "v1"): ApiModel =>
   ({

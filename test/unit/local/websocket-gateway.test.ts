@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import WebSocket from "ws";
 import { parseIdentitySources } from "../../../local/gateway/identity-source.ts";
 import type { InvokeResult } from "../../../local/lambda/lambda-runner.ts";
-import type { WebSocketApiModel } from "../../../local/terraform/plan-model.ts";
+import type { WebSocketApiModel } from "../../../local/terraform/plan-websocket-api.ts";
 import { newConnectionId, selectRoute } from "../../../local/gateway/websocket-events.ts";
 import { authorizerHandshake, integrationHandshake } from "../../../local/gateway/websocket-handshake.ts";
 import {
