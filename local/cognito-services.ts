@@ -17,7 +17,6 @@ import { routeRequirements, type DemoUser } from "./demo-users.ts";
 import type { ApiModel } from "./terraform/plan-model.ts";
 
 export interface LocalUserPool {
-  readonly plannedId: string;
   readonly id: string;
   readonly name: string;
   readonly issuer: string;
@@ -88,6 +87,7 @@ export async function startLocalCognito(
   const cognito = await startCognitoLocal();
   try {
     const { groups } = routeRequirements(model);
+    const { password } = demoUser;
     const rewrites = new Map<string, string>();
     const pools: LocalUserPool[] = [];
     const users: DemoUser[] = [];
@@ -127,16 +127,10 @@ export async function startLocalCognito(
       for (const user of seeded) {
         const username = cognitoUsername(user.name, planned.usernameAttributes);
         const email = planned.usernameAttributes.includes("email");
-        await createUser(
-          cognito,
-          { poolId: id },
-          { username, password: demoUser.password, groups: user.groups },
-          email,
-        );
-        users.push({ username, password: demoUser.password, scopes: [], groups: user.groups });
+        await createUser(cognito, { poolId: id }, { username, password, groups: user.groups }, email);
+        users.push({ username, password, scopes: [], groups: user.groups });
       }
       pools.push({
-        plannedId: planned.id,
         id,
         name: planned.name,
         issuer: cognito.issuerOf(id),

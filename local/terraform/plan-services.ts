@@ -1,7 +1,6 @@
 /**
  * The services a plan's functions use, as the local run starts them: DynamoDB tables (keys,
- * attribute types, indexes, TTL), Secrets Manager secrets, and Cognito user pools, app clients and
- * resource servers.
+ * attribute types, indexes), Secrets Manager secrets, and Cognito user pools and app clients.
  */
 import { blocks, required, stringList, text, type ResourcesOfType } from "./plan-values.ts";
 
@@ -17,7 +16,6 @@ export interface TableModel {
     readonly rangeKey: string | undefined;
     readonly projectionType: string;
   }[];
-  readonly ttlAttribute: string | undefined;
 }
 
 export interface SecretModel {
@@ -38,13 +36,6 @@ export interface UserPoolClientModel {
   readonly name: string;
   readonly userPoolId: string;
   readonly explicitAuthFlows: readonly string[];
-  readonly allowedOauthScopes: readonly string[];
-}
-
-export interface ResourceServerModel {
-  readonly userPoolId: string;
-  readonly identifier: string;
-  readonly scopes: readonly string[];
 }
 
 export interface ServicesModel {
@@ -52,7 +43,6 @@ export interface ServicesModel {
   readonly secrets: readonly SecretModel[];
   readonly userPools: readonly UserPoolModel[];
   readonly userPoolClients: readonly UserPoolClientModel[];
-  readonly resourceServers: readonly ResourceServerModel[];
 }
 
 export function plannedServices(ofType: ResourcesOfType): ServicesModel {
@@ -72,8 +62,6 @@ export function plannedServices(ofType: ResourcesOfType): ServicesModel {
         rangeKey: text(index, "range_key"),
         projectionType: text(index, "projection_type") ?? "ALL",
       })),
-      ttlAttribute: blocks(resource.values, "ttl").find((ttl) => ttl.enabled === true)?.attribute_name as
-        string | undefined,
     })),
     secrets: ofType("aws_secretsmanager_secret").map((resource) => ({
       address: resource.address,
@@ -90,12 +78,6 @@ export function plannedServices(ofType: ResourcesOfType): ServicesModel {
       name: required(resource, "name"),
       userPoolId: required(resource, "user_pool_id"),
       explicitAuthFlows: stringList(resource.values.explicit_auth_flows),
-      allowedOauthScopes: stringList(resource.values.allowed_oauth_scopes),
-    })),
-    resourceServers: ofType("aws_cognito_resource_server").map((resource) => ({
-      userPoolId: required(resource, "user_pool_id"),
-      identifier: required(resource, "identifier"),
-      scopes: blocks(resource.values, "scope").map((scope) => String(scope.scope_name)),
     })),
   };
 }

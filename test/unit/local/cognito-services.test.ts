@@ -12,7 +12,6 @@ import {
 import type { ApiModel } from "../../../local/terraform/plan-model.ts";
 
 const pool: LocalUserPool = {
-  plannedId: "us-east-1_LocalRun",
   id: "local_abc",
   name: "pool",
   issuer: "http://127.0.0.1:9229/local_abc",
@@ -93,7 +92,6 @@ describe("startLocalCognito", () => {
           name: "web",
           userPoolId: "us-east-1_LocalRun",
           explicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH"],
-          allowedOauthScopes: [],
         },
       ],
       functions: [{ environment: { JWT_ROUTES: JSON.stringify([{ route: "GET /x", groups: ["staff"] }]) } }],

@@ -46,7 +46,6 @@ const model = (routes: RouteModel[]): ApiModel => ({
   secrets: [],
   userPools: [],
   userPoolClients: [],
-  resourceServers: [],
   webSocketApis: [],
 });
 

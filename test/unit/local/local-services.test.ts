@@ -21,7 +21,6 @@ const table: TableModel = {
     { name: "email", type: "S" },
   ],
   globalSecondaryIndexes: [{ name: "by-email", hashKey: "email", rangeKey: undefined, projectionType: "KEYS_ONLY" }],
-  ttlAttribute: "expires_at",
 };
 
 describe("createTableInput", () => {

@@ -264,7 +264,6 @@ describe("a MOCK method behind the local gateway", () => {
       secrets: [],
       userPools: [],
       userPoolClients: [],
-      resourceServers: [],
       webSocketApis: [],
     };
     const listening = createServer(
