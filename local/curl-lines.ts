@@ -3,13 +3,11 @@
  * token service get the grant its endpoint takes (docs/lambda-configuration.md), protected routes
  * the bearer token obtained by the first command.
  */
+import type { DemoUser } from "./demo-users.ts";
 import type { ApiModel } from "./terraform/plan-model.ts";
 import type { RouteModel } from "./terraform/plan-rest-api.ts";
 
-export interface DemoCredentials {
-  readonly username: string;
-  readonly password: string;
-}
+type DemoCredentials = Pick<DemoUser, "username" | "password">;
 
 const quote = (value: string): string => `'${value.replaceAll("'", "'\\''")}'`;
 

@@ -52,9 +52,7 @@ export function routeRequirements(model: ApiModel): { scopes: string[]; groups: 
   return { scopes: [...scopes].sort(), groups: [...groups].sort() };
 }
 
-export function generatePassword(): string {
-  return randomBytes(18).toString("base64url");
-}
+export const generatePassword = (): string => randomBytes(18).toString("base64url");
 
 /** The users to seed, or undefined when no planned function names a users table. */
 export function demoUsersFor(model: ApiModel, username: string, password: string): DemoUsers | undefined {
@@ -77,17 +75,8 @@ export async function seedDemoUsers(
   const client = new DynamoDBClient({ endpoint, region, credentials });
   const table = new UsersTable(DynamoDBDocumentClient.from(client), demo.tableName);
   try {
-    for (const user of demo.users) {
-      await table.createUser(
-        {
-          username: user.username,
-          passwordHash: await hashPassword(user.password),
-          scopes: user.scopes,
-          groups: user.groups,
-          disabled: false,
-        },
-        new Date(),
-      );
+    for (const { password, ...user } of demo.users) {
+      await table.createUser({ ...user, passwordHash: await hashPassword(password), disabled: false }, new Date());
     }
   } finally {
     client.destroy();

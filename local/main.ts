@@ -5,13 +5,12 @@
 import { existsSync } from "node:fs";
 import { cp, mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { createServer } from "node:http";
 import { basename, join, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { buildAllPackages, comparePackages } from "../scripts/lambda-packages.ts";
 import { removeStage, repoRoot, stageWorkspace } from "./terraform/terraform-cli.ts";
 import { curlLines } from "./curl-lines.ts";
-import { closeServer, listen } from "./fakes/loopback-http.ts";
+import { probePort } from "./fakes/loopback-http.ts";
 import { lambdaNode, lambdaNodeMajor } from "./lambda/lambda-node.ts";
 import { startLocalRun } from "./local-run.ts";
 import { initiateAuthCurl } from "./cognito-services.ts";
@@ -85,11 +84,9 @@ const portInUse = (port: number): string =>
 /** Fails before any Terraform work (~25 s) when the port is taken; the front binds it again later. */
 async function checkPortFree(port: number): Promise<void> {
   if (port === 0) return;
-  const probe = createServer();
-  await listen(probe, port).catch((error: unknown) => {
+  await probePort(port).catch((error: unknown) => {
     throw (error as NodeJS.ErrnoException).code === "EADDRINUSE" ? new Error(portInUse(port)) : error;
   });
-  await closeServer(probe);
 }
 
 async function main(): Promise<void> {

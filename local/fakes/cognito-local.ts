@@ -12,7 +12,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -25,7 +24,7 @@ import {
   CreateUserPoolCommand,
   InitiateAuthCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { closeServer, listen, loopbackAws } from "./loopback-http.ts";
+import { loopbackAws, probePort } from "./loopback-http.ts";
 
 export interface CognitoLocal {
   readonly endpoint: string;
@@ -56,13 +55,6 @@ export interface CognitoTokens {
 
 const require = createRequire(import.meta.url);
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  const port = await listen(probe);
-  await closeServer(probe);
-  return port;
-}
-
 async function waitUntilHealthy(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -79,7 +71,7 @@ async function waitUntilHealthy(endpoint: string, child: ChildProcess, timeoutMs
 
 export async function startCognitoLocal(options: { readonly startTimeoutMs?: number } = {}): Promise<CognitoLocal> {
   const directory = await mkdtemp(join(tmpdir(), "cognito-local-"));
-  const port = await freePort();
+  const port = await probePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [require.resolve("cognito-local/lib/bin/start.js")], {
     cwd: directory,

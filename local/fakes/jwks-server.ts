@@ -74,11 +74,9 @@ export interface JwksServer {
   close(): Promise<void>;
 }
 
-const keyOptions = (alg: SigningAlgorithm): { extractable: true; crv?: string } =>
-  alg === "EdDSA" || alg === "Ed25519" ? { extractable: true, crv: "Ed25519" } : { extractable: true };
-
 async function generateIssuerKey(alg: SigningAlgorithm, kid: string = randomUUID()): Promise<IssuerKey> {
-  const { privateKey, publicKey } = await generateKeyPair(alg, keyOptions(alg));
+  const crv = alg === "EdDSA" || alg === "Ed25519" ? { crv: "Ed25519" } : {};
+  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true, ...crv });
   const publicJwk: JWK = { ...(await exportJWK(publicKey)), kid, alg, use: "sig" };
   return { kid, alg, privateKey, publicKey, publicJwk };
 }

@@ -39,6 +39,14 @@ export async function serveLoopback(
   return { server, port: await listen(server, port) };
 }
 
+/** Binds `port` (0: any free one) on 127.0.0.1 and releases it; resolves the port, rejects if it is taken. */
+export async function probePort(port = 0): Promise<number> {
+  const probe = createServer();
+  const bound = await listen(probe, port);
+  await closeServer(probe);
+  return bound;
+}
+
 /** Stops accepting and drops open keep-alive connections, so no client socket holds the process. */
 export function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {

@@ -105,8 +105,6 @@ export function checkIdentity(requirements: IdentityRequirements, request: Ident
     }
     return { ok: true, values: [token] };
   }
-  if (requirements.sourcesRequired && !values.every(present)) {
-    return { ok: false, reason: "identity source missing" };
-  }
+  if (requirements.sourcesRequired && !values.every(present)) return { ok: false, reason: "identity source missing" };
   return { ok: true, values: values.map((value) => value ?? "") };
 }

@@ -50,7 +50,7 @@ const initLimitMs = 10_000;
 type ShimMessage =
   | { readonly kind: "ready" }
   | { readonly kind: "init-error"; readonly errorType: string; readonly errorMessage: string }
-  | ({ readonly kind: "result"; readonly id: number } & InvokeResult);
+  | { readonly kind: "result"; readonly id: number; readonly result: InvokeResult };
 
 export class PackageMismatchError extends Error {
   constructor(fn: FunctionModel) {
@@ -129,27 +129,15 @@ class FunctionProcess {
     child.on("message", (message: ShimMessage) => {
       if (message.kind === "init-error")
         this.options.onLog(this.fn.functionName, `init failed: ${message.errorType}: ${message.errorMessage}`);
-      if (message.kind !== "result") return;
-      const { id, ...result } = message;
-      this.#settle(
-        id,
-        result.ok
-          ? { ok: true, payload: result.payload }
-          : { ok: false, errorType: result.errorType, errorMessage: result.errorMessage },
-      );
+      if (message.kind === "result") this.#settle(message.id, message.result);
     });
     // Sending to a process that just died fails asynchronously; the send callback reports it.
     child.on("error", (error) => this.options.onLog(this.fn.functionName, `process error: ${error.message}`));
     child.on("exit", (code, signal) => {
       if (this.#child === child) this.#child = undefined;
       const orphaned = [...this.#pending].filter(([, pending]) => pending.child === child).map(([id]) => id);
-      for (const id of orphaned) {
-        this.#settle(id, {
-          ok: false,
-          errorType: "Runtime.ExitError",
-          errorMessage: `exited (${signal ?? code ?? "?"})`,
-        });
-      }
+      const errorMessage = `exited (${signal ?? code ?? "?"})`;
+      for (const id of orphaned) this.#settle(id, { ok: false, errorType: "Runtime.ExitError", errorMessage });
     });
     this.#child = child;
     return child;
@@ -237,12 +225,8 @@ export class LambdaRunner implements LambdaInvoker {
     try {
       for (const fn of functions) {
         const bytes = await readFile(fn.packagePath);
-        if (
-          fn.sourceCodeHash !== undefined &&
-          createHash("sha256").update(bytes).digest("base64") !== fn.sourceCodeHash
-        ) {
-          throw new PackageMismatchError(fn);
-        }
+        const hash = createHash("sha256").update(bytes).digest("base64");
+        if (fn.sourceCodeHash !== undefined && hash !== fn.sourceCodeHash) throw new PackageMismatchError(fn);
         const taskRoot = join(workDir, fn.functionName);
         await unzipInto(bytes, taskRoot);
         const process = new FunctionProcess(fn, taskRoot, options);
@@ -258,17 +242,11 @@ export class LambdaRunner implements LambdaInvoker {
 
   invoke(functionName: string, event: unknown): Promise<InvokeResult> {
     const process = this.processes.get(functionName);
-    if (process === undefined) {
-      return Promise.resolve({
-        ok: false,
-        errorType: "ResourceNotFoundException",
-        errorMessage: `no function ${functionName}`,
-      });
-    }
-    return process.invoke(event);
+    if (process !== undefined) return process.invoke(event);
+    const errorMessage = `no function ${functionName}`;
+    return Promise.resolve({ ok: false, errorType: "ResourceNotFoundException", errorMessage });
   }
 
-  /** Process ids of the running function processes. */
   pids(): number[] {
     return [...this.processes.values()].flatMap((process) => (process.pid === undefined ? [] : [process.pid]));
   }

@@ -86,8 +86,8 @@ process.on("message", (message: InvokeMessage) => {
   handlerReady
     .then((handler) => call(handler, message.event, context))
     .then(
-      (payload) => send({ kind: "result", id: message.id, ok: true, payload: payload ?? null }),
-      (error: unknown) => send({ kind: "result", id: message.id, ok: false, ...errorOf(error) }),
+      (payload) => send({ kind: "result", id: message.id, result: { ok: true, payload: payload ?? null } }),
+      (error: unknown) => send({ kind: "result", id: message.id, result: { ok: false, ...errorOf(error) } }),
     );
 });
 

@@ -210,12 +210,10 @@ export async function terraform(args: readonly string[], options: TerraformOptio
     if (typeof failed.code !== "number") throw error;
     const result = { code: failed.code, stdout: failed.stdout ?? "", stderr: failed.stderr ?? "" };
     if (options.allowFailure === true) return result;
-    throw new Error(
-      `terraform ${args.join(" ")} failed in ${options.cwd} (exit ${result.code}):\n${result.stderr || result.stdout}`,
-      {
-        cause: error,
-      },
-    );
+    const output = result.stderr || result.stdout;
+    throw new Error(`terraform ${args.join(" ")} failed in ${options.cwd} (exit ${result.code}):\n${output}`, {
+      cause: error,
+    });
   }
 }
 
