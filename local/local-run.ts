@@ -140,7 +140,6 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
       // The module's default issuer is the stage URL: here, this one.
       ...stageUrlIssuerRewrites(model, baseUrl),
     ]);
-    const pools = cognito?.pools ?? [];
     // Functions behind a WebSocket API answer clients through its @connections endpoint, served here.
     const managementEndpoints = new Map(
       model.webSocketApis.flatMap((api) =>
@@ -153,7 +152,7 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
       environment: (fn) => {
         const endpoint = managementEndpoints.get(fn);
         return {
-          ...withLocalIssuers(rewriteEnvironment(fn.environment, rewrites), pools),
+          ...withLocalIssuers(rewriteEnvironment(fn.environment, rewrites), cognito?.pools ?? []),
           ...services.environment,
           ...(endpoint === undefined ? {} : { MANAGEMENT_API_ENDPOINT: endpoint }),
         };

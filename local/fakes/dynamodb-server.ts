@@ -9,9 +9,10 @@
  * (https://github.com/architect/dynalite#todo), so nothing in this project may rely on them here.
  */
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
+import { buffer } from "node:stream/consumers";
 import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
-import { answerFault, closeServer, countCall, listen, loopbackAws, readBody, serveLoopback } from "./loopback-http.ts";
+import { answerFault, closeServer, countCall, listen, loopbackAws, serveLoopback } from "./loopback-http.ts";
 
 export type DynamoDbFault =
   | { readonly kind: "delay"; readonly ms: number }
@@ -65,7 +66,7 @@ export async function startDynamoDbServer(): Promise<DynamoDbServer> {
   };
 
   const handle = async (incoming: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const body = await readBody(incoming);
+    const body = await buffer(incoming);
     const target = incoming.headers["x-amz-target"];
     const operation = typeof target === "string" ? target.replace(/^DynamoDB_\d+\./, "") : "";
     countCall(calls, operation);

@@ -151,9 +151,7 @@ export async function startJwksServer(options: JwksServerOptions = {}): Promise<
     },
     key,
     rotate: async (alg) => add(await generateIssuerKey(alg ?? active?.alg ?? "RS256"), true),
-    withdraw: (kid) => {
-      published.delete(kid);
-    },
+    withdraw: (kid) => void published.delete(kid),
     replace: async (kid) => {
       const replacement = await generateIssuerKey(key(kid).alg, kid);
       return add(replacement, active?.kid === kid);

@@ -1,11 +1,10 @@
 /**
  * What the loopback servers (JWKS issuer, Secrets Manager, DynamoDB proxy) and the local front
- * share: binding to 127.0.0.1, closing with every keep-alive socket, reading a body, and answering
+ * share: binding to 127.0.0.1, closing with every keep-alive socket, and answering
  * the faults tests inject (a delay, an error status, a body that is not JSON).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { buffer } from "node:stream/consumers";
 
 /**
  * What the loopback AWS services and their clients agree on: one region, the account written into
@@ -54,8 +53,6 @@ export function closeServer(server: Server): Promise<void> {
     server.close(() => resolve());
   });
 }
-
-export const readBody = (request: IncomingMessage): Promise<Buffer> => buffer(request);
 
 /** Adds one to the count of `key` (calls by operation, requests by path). */
 export const countCall = (counts: Map<string, number>, key: string): void => {

@@ -10,7 +10,8 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
-import { answerFault, closeServer, countCall, FaultQueue, readBody, serveLoopback } from "./loopback-http.ts";
+import { buffer } from "node:stream/consumers";
+import { answerFault, closeServer, countCall, FaultQueue, serveLoopback } from "./loopback-http.ts";
 import { addCurrentVersion, moveStage, SecretStore, ServiceError, stagesOf } from "./secret-store.ts";
 
 export type Fault =
@@ -37,7 +38,6 @@ export interface SecretsManagerServer {
 type Input = Record<string, unknown>;
 interface State {
   readonly store: SecretStore;
-  /** GetSecretValue calls by the staging label asked for. */
   readonly stageReads: Map<string, number>;
 }
 const optionalString = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
@@ -176,7 +176,7 @@ export async function startSecretsManagerServer(port = 0): Promise<SecretsManage
   const faults = new FaultQueue<Fault>();
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const body = await readBody(request);
+    const body = await buffer(request);
     const operation = operationOf(request.headers);
     countCall(calls, operation);
     const faulted = await answerFault(faults.next(), response, {

@@ -71,7 +71,6 @@ interface Handled {
 }
 
 const noAuthorizer: AuthorizerNote = { decision: "none", cache: "-" };
-/** Answered before any authorizer runs. */
 const beforeAuthorizer = (outcome: Outcome, request?: GatewayRequest): Handled => ({
   outcome,
   note: noAuthorizer,
@@ -115,7 +114,6 @@ function renderOutcome(
   });
 }
 
-/** The request handler of the REST API's front. */
 export function createGatewayHandler(
   options: GatewayOptions,
 ): (incoming: IncomingMessage, response: ServerResponse) => void {

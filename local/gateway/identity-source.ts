@@ -63,21 +63,10 @@ export interface IdentityRequest {
 }
 
 /** A single-valued read takes the last value, as API Gateway does for `headers`/`queryStringParameters`. */
-function identityValue(source: IdentitySource, request: IdentityRequest): string | undefined {
-  switch (source.kind) {
-    case "header":
-      return request.headers[source.name.toLowerCase()]?.at(-1);
-    case "multivalueheader":
-      return request.headers[source.name.toLowerCase()]?.join(",");
-    case "querystring":
-      return request.query[source.name]?.at(-1);
-    case "multivaluequerystring":
-      return request.query[source.name]?.join(",");
-    case "stageVariables":
-      return request.stageVariables[source.name];
-    case "context":
-      return request.context[source.name];
-  }
+function identityValue({ kind, name }: IdentitySource, request: IdentityRequest): string | undefined {
+  if (kind === "stageVariables" || kind === "context") return request[kind][name];
+  const values = kind.endsWith("header") ? request.headers[name.toLowerCase()] : request.query[name];
+  return kind.startsWith("multivalue") ? values?.join(",") : values?.at(-1);
 }
 
 export interface IdentityRequirements {

@@ -9,6 +9,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
+import { buffer } from "node:stream/consumers";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { LambdaInvoker } from "../lambda/lambda-runner.ts";
 import type { WebSocketApiModel } from "../terraform/plan-websocket-api.ts";
@@ -179,9 +180,7 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
           .end(JSON.stringify({ message: "Gone" }));
         return true;
       }
-      const chunks: Buffer[] = [];
-      request.on("data", (chunk: Buffer) => chunks.push(chunk));
-      request.on("end", () => answerManagement(request.method, connection, Buffer.concat(chunks), response));
+      void buffer(request).then((body) => answerManagement(request.method, connection, body, response));
       return true;
     },
     close: async () => {

@@ -169,11 +169,8 @@ class FunctionProcess {
   #send(pending: Pending, id: number, event: unknown, timeoutMs: number): void {
     const { child } = pending;
     pending.timer = setTimeout(() => {
-      this.#settle(id, {
-        ok: false,
-        errorType: "Sandbox.Timedout",
-        errorMessage: `Task timed out after ${this.fn.timeoutSeconds.toFixed(2)} seconds`,
-      });
+      const errorMessage = `Task timed out after ${this.fn.timeoutSeconds.toFixed(2)} seconds`;
+      this.#settle(id, { ok: false, errorType: "Sandbox.Timedout", errorMessage });
       // Lambda discards a timed-out sandbox: the next invocation starts a fresh process.
       if (this.#child === child) this.#child = undefined;
       child.kill("SIGKILL");

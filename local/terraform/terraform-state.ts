@@ -73,12 +73,8 @@ export async function plannedResources(rootDir: string): Promise<PlannedResource
   await terraform(["init", "-no-color", "-backend=false", `-test-directory=${testDirectory}`], { cwd: rootDir });
   const providers = await installedProviders(rootDir);
   await mkdir(join(rootDir, testDirectory), { recursive: true });
-  await writeFile(
-    join(rootDir, testDirectory, "local.tftest.hcl"),
-    [...providers.map((name) => `mock_provider "${name}" {${mockDefaults[name] ?? ""}}`), 'run "local" {}', ""].join(
-      "\n",
-    ),
-  );
+  const mocks = providers.map((name) => `mock_provider "${name}" {${mockDefaults[name] ?? ""}}`);
+  await writeFile(join(rootDir, testDirectory, "local.tftest.hcl"), [...mocks, 'run "local" {}', ""].join("\n"));
   const result = await terraform(["test", "-no-color", "-json", "-verbose", `-test-directory=${testDirectory}`], {
     cwd: rootDir,
     allowFailure: true,
@@ -92,9 +88,8 @@ export async function plannedResources(rootDir: string): Promise<PlannedResource
     const diagnostics = messages
       .filter((message) => message.type === "diagnostic" && message.diagnostic?.severity === "error")
       .map((message) => `${message.diagnostic?.summary ?? ""}: ${message.diagnostic?.detail ?? ""}`);
-    throw new TerraformStateError(
-      `terraform could not plan ${rootDir}:\n${diagnostics.join("\n") || result.stderr || result.stdout}`,
-    );
+    const reason = diagnostics.join("\n") || result.stderr || result.stdout;
+    throw new TerraformStateError(`terraform could not plan ${rootDir}:\n${reason}`);
   }
   return flattenModules(state.root_module);
 }
