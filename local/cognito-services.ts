@@ -43,11 +43,9 @@ export function withLocalIssuers(
   environment: Readonly<Record<string, string>>,
   pools: readonly LocalUserPool[],
 ): Record<string, string> {
-  const raw = environment.JWT_ISSUERS;
-  if (raw === undefined) return { ...environment };
   let issuers: unknown;
   try {
-    issuers = JSON.parse(raw);
+    issuers = JSON.parse(environment.JWT_ISSUERS ?? "null");
   } catch {
     return { ...environment };
   }

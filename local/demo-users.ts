@@ -6,7 +6,7 @@
  * none, to see the 403s.
  */
 import { randomBytes } from "node:crypto";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { checkPasswordPolicy } from "../lambda-src/shared/password-policy.ts";
 import { hashPassword } from "../lambda-src/shared/password-hash.ts";
@@ -36,11 +36,9 @@ export function routeRequirements(model: ApiModel): { scopes: string[]; groups: 
   const scopes = new Set<string>();
   const groups = new Set<string>();
   for (const fn of model.functions) {
-    const raw = fn.environment.JWT_ROUTES;
-    if (raw === undefined) continue;
     let routes: unknown;
     try {
-      routes = JSON.parse(raw);
+      routes = JSON.parse(fn.environment.JWT_ROUTES ?? "[]");
     } catch {
       continue;
     }
@@ -66,13 +64,8 @@ export function demoUsersFor(model: ApiModel, username: string, password: string
   return { tableName, users: [full, { username: `${username}-limited`, password, scopes: [], groups: [] }] };
 }
 
-export async function seedDemoUsers(
-  demo: DemoUsers,
-  endpoint: string,
-  region: string,
-  credentials: { readonly accessKeyId: string; readonly secretAccessKey: string },
-): Promise<void> {
-  const client = new DynamoDBClient({ endpoint, region, credentials });
+export async function seedDemoUsers(demo: DemoUsers, aws: DynamoDBClientConfig): Promise<void> {
+  const client = new DynamoDBClient(aws);
   const table = new UsersTable(DynamoDBDocumentClient.from(client), demo.tableName);
   try {
     for (const { password, ...user } of demo.users) {

@@ -131,7 +131,8 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
     const port = await listen(server, options.port);
     if (model.userPools.length > 0) cognito = await startLocalCognito(model, options.demoUser);
     if (demo !== undefined && services.dynamoDbEndpoint !== undefined) {
-      await seedDemoUsers(demo, services.dynamoDbEndpoint, localRegion, localCredentials);
+      const aws = { endpoint: services.dynamoDbEndpoint, region: localRegion, credentials: localCredentials };
+      await seedDemoUsers(demo, aws);
     }
     const baseUrl = `http://127.0.0.1:${port}/${model.stageName}`;
     const rewrites = new Map([

@@ -116,9 +116,8 @@ async function main(): Promise<void> {
   try {
     keyBytesFromSecret(signingSecret);
   } catch (error) {
-    throw new Error(`--signing-secret-file ${options.signingSecretFile ?? ""}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    const option = `--signing-secret-file ${options.signingSecretFile ?? ""}`;
+    throw new Error(`${option}: ${(error as Error).message}`, { cause: error });
   }
   const password =
     options.passwordFile === undefined
@@ -176,9 +175,8 @@ async function main(): Promise<void> {
     for (const client of pool.clients) console.log(`  app client ${client.name} = ${client.id}`);
   }
   for (const user of idp?.users ?? []) {
-    console.log(
-      `Demo IdP user ${user.username} / ${user.password} (${user.groups.map((group) => `group ${group}`).join(", ") || "no group"})`,
-    );
+    const grants = user.groups.map((group) => `group ${group}`).join(", ") || "no group";
+    console.log(`Demo IdP user ${user.username} / ${user.password} (${grants})`);
   }
   if (run.page !== undefined)
     console.log(`Browser page: ${run.page.url}${run.page.warning ? ` (${run.page.warning})` : ""}`);

@@ -7,7 +7,7 @@
  * local stage URL, so `{iss}/.well-known/openid-configuration` is served where verifiers look.
  */
 import { randomUUID } from "node:crypto";
-import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SecretsManagerClient, type SecretsManagerClientConfig } from "@aws-sdk/client-secrets-manager";
 import { rotationSteps } from "../lambda-src/secret-rotation/rotation-event.ts";
 import { rotate } from "../lambda-src/secret-rotation/rotation.ts";
 import { signingAlgorithms, type SigningAlgorithm } from "../lambda-src/shared/signing-algorithm.ts";
@@ -29,19 +29,13 @@ export function stageUrlIssuerRewrites(model: ApiModel, localStageUrl: string): 
   return new Map(issuers.filter((issuer) => stageUrl.test(issuer)).map((issuer) => [issuer, localStageUrl]));
 }
 
-export interface LocalRotation {
-  readonly endpoint: string;
-  readonly region: string;
-  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
-}
-
 /** Runs the four rotation steps on `secretId` with the module's rotation code; resolves the new version id. */
 export async function rotateSigningSecret(
   secretId: string,
   algorithm: SigningAlgorithm,
-  aws: LocalRotation,
+  aws: SecretsManagerClientConfig,
 ): Promise<string> {
-  const client = new SecretsManagerClient({ endpoint: aws.endpoint, region: aws.region, credentials: aws.credentials });
+  const client = new SecretsManagerClient(aws);
   const token = randomUUID();
   try {
     for (const step of rotationSteps) await rotate(client, { secretId, token, step }, () => undefined, algorithm);

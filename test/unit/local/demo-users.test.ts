@@ -133,7 +133,8 @@ describe("seedDemoUsers", () => {
     });
 
     // Act
-    if (demo !== undefined) await seedDemoUsers(demo, server.endpoint, localRegion, localCredentials);
+    if (demo !== undefined)
+      await seedDemoUsers(demo, { endpoint: server.endpoint, region: localRegion, credentials: localCredentials });
     const item = await client.send(new GetItemCommand({ TableName: "users", Key: { user_id: { S: "demo" } } }));
     client.destroy();
     await server.close();
