@@ -59,10 +59,9 @@ async function waitUntilHealthy(endpoint: string, child: ChildProcess, timeoutMs
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`cognito-local exited with code ${child.exitCode}`);
-    const healthy = await fetch(`${endpoint}/health`).then(
-      (response) => response.ok,
-      () => false,
-    );
+    const healthy = await fetch(`${endpoint}/health`)
+      .then((response) => response.ok)
+      .catch(() => false);
     if (healthy) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -141,10 +140,10 @@ export async function createUser(
   user: CognitoUser,
   email = true,
 ): Promise<void> {
+  const ids = { UserPoolId: pool.poolId, Username: user.username };
   await cognito.client.send(
     new AdminCreateUserCommand({
-      UserPoolId: pool.poolId,
-      Username: user.username,
+      ...ids,
       MessageAction: "SUPPRESS",
       UserAttributes: email
         ? [
@@ -154,18 +153,9 @@ export async function createUser(
         : [],
     }),
   );
-  await cognito.client.send(
-    new AdminSetUserPasswordCommand({
-      UserPoolId: pool.poolId,
-      Username: user.username,
-      Password: user.password,
-      Permanent: true,
-    }),
-  );
+  await cognito.client.send(new AdminSetUserPasswordCommand({ ...ids, Password: user.password, Permanent: true }));
   for (const group of user.groups ?? []) {
-    await cognito.client.send(
-      new AdminAddUserToGroupCommand({ UserPoolId: pool.poolId, Username: user.username, GroupName: group }),
-    );
+    await cognito.client.send(new AdminAddUserToGroupCommand({ ...ids, GroupName: group }));
   }
 }
 

@@ -152,10 +152,7 @@ export async function startJwksServer(options: JwksServerOptions = {}): Promise<
     key,
     rotate: async (alg) => add(await generateIssuerKey(alg ?? active?.alg ?? "RS256"), true),
     withdraw: (kid) => void published.delete(kid),
-    replace: async (kid) => {
-      const replacement = await generateIssuerKey(key(kid).alg, kid);
-      return add(replacement, active?.kid === kid);
-    },
+    replace: async (kid) => add(await generateIssuerKey(key(kid).alg, kid), active?.kid === kid),
     sign: async (claims = {}, signOptions = {}) => {
       const signer = signOptions.kid === undefined ? active : key(signOptions.kid);
       if (signer === undefined) throw new Error("the issuer has no key");
