@@ -66,7 +66,6 @@ export interface LocalRun {
   readonly invoker: LambdaInvoker;
   /** How many times the front has invoked a function since start. */
   invocations(functionName: string): number;
-  /** Process ids of the function processes. */
   pids(): number[];
   close(): Promise<void>;
 }

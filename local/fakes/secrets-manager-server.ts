@@ -9,7 +9,7 @@
  * UpdateSecretVersionStage, GetRandomPassword, CreateSecret.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { buffer } from "node:stream/consumers";
 import { answerFault, closeServer, countCall, FaultQueue, serveLoopback } from "./loopback-http.ts";
 import { addCurrentVersion, moveStage, SecretStore, ServiceError, stagesOf } from "./secret-store.ts";
@@ -133,12 +133,6 @@ const actions: Readonly<Record<string, (state: State, input: Input) => unknown>>
   GetRandomPassword: getRandomPassword,
 };
 
-/** The operation a JSON 1.1 request names in `X-Amz-Target`, e.g. `secretsmanager.GetSecretValue`. */
-const operationOf = (headers: IncomingHttpHeaders): string => {
-  const target = headers["x-amz-target"];
-  return typeof target === "string" ? target.replace(/^secretsmanager\./, "") : "";
-};
-
 interface Answer {
   readonly status: number;
   readonly body: unknown;
@@ -177,7 +171,9 @@ export async function startSecretsManagerServer(port = 0): Promise<SecretsManage
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const body = await buffer(request);
-    const operation = operationOf(request.headers);
+    // A JSON 1.1 request names its operation in X-Amz-Target, e.g. `secretsmanager.GetSecretValue`.
+    const target = request.headers["x-amz-target"];
+    const operation = typeof target === "string" ? target.replace(/^secretsmanager\./, "") : "";
     countCall(calls, operation);
     const faulted = await answerFault(faults.next(), response, {
       contentType: "application/x-amz-json-1.1",

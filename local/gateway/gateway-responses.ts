@@ -59,6 +59,12 @@ export const gatewayError = (type: GatewayResponseType, message: string | null, 
   detail,
 });
 
+/** The headers, plus `content-type: <type>` unless they name one. */
+export const withContentType = (headers: readonly (readonly [string, string])[], type: string) =>
+  headers.some(([name]) => name.toLowerCase() === "content-type")
+    ? headers
+    : [...headers, ["content-type", type] as const];
+
 /** A JSON answer written on a raw socket, for requests that never reach an HTTP handler. */
 export function answerOnSocket(socket: Duplex, status: number, reason: string, message: string | null): void {
   const body = JSON.stringify({ message });

@@ -153,15 +153,11 @@ export function createGatewayHandler(
     const target = parseRequestTarget(incoming.url ?? "/");
     const handled = await handleTarget(incoming, target, requestId);
     const { outcome } = handled;
-    let status: number;
-    if (outcome.kind === "response") {
-      status = outcome.status;
-      response.writeHead(status, [...outcome.headers.flat(), "x-amzn-requestid", requestId]).end(outcome.body);
-    } else {
-      const rendered = renderOutcome(model, outcome, handled.request, requestId);
-      status = rendered.status;
-      response.writeHead(status, rendered.headers).end(rendered.body);
-    }
+    const { status, headers, body } =
+      outcome.kind === "response"
+        ? { ...outcome, headers: [...outcome.headers.flat(), "x-amzn-requestid", requestId] }
+        : renderOutcome(model, outcome, handled.request, requestId);
+    response.writeHead(status, headers).end(body);
     options.log(
       formatRequestLog({
         method: incoming.method ?? "GET",

@@ -13,7 +13,7 @@
  * a log line that name what the local run does not emulate, never with a bare 500. The model is
  * read from the plan by local/terraform/plan-rest-api.ts.
  */
-import { gatewayError, messages, type Outcome } from "./gateway-responses.ts";
+import { gatewayError, messages, withContentType, type Outcome } from "./gateway-responses.ts";
 export interface MockIntegrationResponse {
   readonly statusCode: string;
   /** Empty when this is the default response. */
@@ -185,11 +185,7 @@ export function runMockIntegration(model: MockIntegrationModel, incoming: MockRe
   if (template !== undefined && !isPlain(template[1])) {
     return notEmulated(`response template for ${template[0]} uses VTL (${JSON.stringify(template[1])})`);
   }
-  const hasContentType = headers.some(([name]) => name.toLowerCase() === "content-type");
-  return {
-    kind: "response",
-    status: Number(chosen.statusCode),
-    headers: [...headers, ...(hasContentType ? [] : [["content-type", template?.[0] ?? "application/json"] as const])],
-    body: Buffer.from(template?.[1] ?? ""),
-  };
+  const status = Number(chosen.statusCode);
+  const body = Buffer.from(template?.[1] ?? "");
+  return { kind: "response", status, headers: withContentType(headers, template?.[0] ?? "application/json"), body };
 }

@@ -68,6 +68,9 @@ export function formatRequestTime(epochMs: number): string {
   return `${pad(date.getUTCDate())}/${month}/${date.getUTCFullYear()}:${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
 }
 
+/** The identity fields IAM authorization fills; null for requests without it. */
+const noIamCaller = { accessKey: null, accountId: null, caller: null, user: null, userArn: null } as const;
+
 export function buildProxyEvent(
   request: IncomingProxyRequest,
   api: ApiContext,
@@ -99,15 +102,7 @@ export function buildProxyEvent(
       domainPrefix: api.domainName.split(".")[0],
       requestTimeEpoch: request.requestTimeEpoch,
       requestId: request.requestId,
-      identity: {
-        sourceIp: request.sourceIp,
-        userAgent,
-        accessKey: null,
-        accountId: null,
-        caller: null,
-        user: null,
-        userArn: null,
-      },
+      identity: { sourceIp: request.sourceIp, userAgent, ...noIamCaller },
       domainName: api.domainName,
       apiId: api.restApiId,
       ...(authorizer === undefined

@@ -7,7 +7,7 @@ import type { InvokeResult, LambdaInvoker } from "../lambda/lambda-runner.ts";
 import type { IntegrationModel } from "../terraform/plan-rest-api.ts";
 import type { GatewayRequest } from "./gateway-request.ts";
 import { runMockIntegration } from "./mock-integration.ts";
-import { gatewayError, messages, type Outcome } from "./gateway-responses.ts";
+import { gatewayError, messages, withContentType, type Outcome } from "./gateway-responses.ts";
 import { buildProxyEvent, mapProxyResponse, type ApiContext, type AuthorizerDetails } from "./proxy-event.ts";
 import type { Authorization } from "./rest-authorizer.ts";
 
@@ -25,13 +25,7 @@ export function proxyOutcome(result: InvokeResult | "timeout"): Outcome {
   const mapped = mapProxyResponse(result.payload);
   if (!mapped.ok) return gatewayError("DEFAULT_5XX", messages.internal, `malformed proxy response: ${mapped.reason}`);
   const { status, headers, body } = mapped.response;
-  const hasContentType = headers.some(([name]) => name.toLowerCase() === "content-type");
-  return {
-    kind: "response",
-    status,
-    headers: [...headers, ...(hasContentType ? [] : [["content-type", "application/json"] as const])],
-    body,
-  };
+  return { kind: "response", status, headers: withContentType(headers, "application/json"), body };
 }
 
 export async function integrate(

@@ -87,8 +87,6 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
   const server = new WebSocketServer({ noServer: true });
   const connections = new Map<string, Connection>();
   const routeKeys = api.routes.map((route) => route.routeKey);
-  const functionOf = (key: string) => api.routes.find((route) => route.routeKey === key)?.function;
-  const domainName = `${api.apiId}.execute-api.${options.region}.amazonaws.com`;
 
   const dispatch = async (
     connection: Connection,
@@ -97,7 +95,7 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
     contextExtra: Record<string, unknown>,
     eventExtra: Record<string, unknown>,
   ): Promise<void> => {
-    const fn = functionOf(routeKey);
+    const fn = api.routes.find((route) => route.routeKey === routeKey)?.function;
     if (fn === undefined) return;
     const result = await invoker.invoke(fn.functionName, {
       requestContext: requestContext(connection, routeKey, eventType, contextExtra),
@@ -149,7 +147,7 @@ export function createWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
       const identity: ConnectionIdentity = {
         apiId: api.apiId,
         stageName: api.stageName,
-        domainName,
+        domainName: `${api.apiId}.execute-api.${options.region}.amazonaws.com`,
         connectionId: newConnectionId(),
         connectedAt: Date.now(),
         grant: undefined,

@@ -21,7 +21,6 @@ export const lambdaNodePackages: Readonly<Record<string, string>> = {
 };
 
 export interface LambdaNode {
-  /** The executable. */
   readonly path: string;
   /** As `node --version` prints it. */
   readonly version: string;
