@@ -111,6 +111,26 @@ export async function importHmacKey(bytes: Uint8Array): Promise<CryptoKey> {
   ]);
 }
 
+/**
+ * Secrets Manager reads kept with their last good value ({@link StaleIfError}), shared by the
+ * signer, the verifiers and the published JWKS. An outage must not make every request wait out the
+ * SDK's timeouts and retries, nor keep calling a service that may be throttling: after a failure,
+ * no read for `backoffMs`. A secret with no usable value yet is an answer, not an outage: it is
+ * asked again at once.
+ */
+export function staleIfSecretsManagerFails<T>(
+  fetch: () => Promise<T>,
+  backoffMs: number,
+  now: () => number,
+): StaleIfError<T> {
+  return new StaleIfError(fetch, {
+    backoff: fixedBackoff(backoffMs, now),
+    isAnswer: (error) => error instanceof SigningKeyUnavailableError,
+    unavailable: (cause) =>
+      cause ?? new DependencyError("Secrets Manager is not read again for a few seconds after a failed read"),
+  });
+}
+
 export class SigningSecret {
   readonly #read: SecretVersionReader;
   readonly #refreshAfterMs: number;
@@ -126,15 +146,7 @@ export class SigningSecret {
     this.#unknownKidCooldownMs = options.unknownKidCooldownMs ?? 30_000;
     this.#now = options.now ?? Date.now;
     this.#importKey = options.importKey ?? hmacKeyImporter;
-    this.#snapshots = new StaleIfError(() => this.#fetch(), {
-      // An outage must not make every request wait out the SDK's timeouts and retries, nor keep
-      // calling a service that may be throttling.
-      backoff: fixedBackoff(this.#refreshAfterMs, this.#now),
-      // A secret with no usable value yet is an answer, not an outage: it is asked again at once.
-      isAnswer: (error) => error instanceof SigningKeyUnavailableError,
-      unavailable: (cause) =>
-        cause ?? new DependencyError("Secrets Manager is not read again for a few seconds after a failed read"),
-    });
+    this.#snapshots = staleIfSecretsManagerFails(() => this.#fetch(), this.#refreshAfterMs, this.#now);
   }
 
   /** The AWSCURRENT key, for signing. */

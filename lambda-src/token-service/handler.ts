@@ -38,7 +38,8 @@ export function createHandler(
   };
 }
 
-function errorToResponse(error: unknown, log: Logger, responseHeaders: ResponseHeaders): ProxyResult {
+/** The JSON answer to a failed request: 4xx for the client's mistakes, 503 while a dependency is down, else 500. */
+export function errorToResponse(error: unknown, log: Logger, responseHeaders: ResponseHeaders): ProxyResult {
   if (error instanceof ClientError) {
     return errorResponse(error.status, error.oauthError, error.message, {
       ...responseHeaders,

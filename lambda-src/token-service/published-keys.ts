@@ -7,10 +7,15 @@
  * failed read keeps the last good document serving, the way the authorizer's key sources do.
  */
 import { privateJwkFromSecret, publicJwkOf, type PublicJwk } from "../shared/asymmetric-jwk.ts";
-import { DependencyError, SigningKeyUnavailableError } from "../shared/errors.ts";
+import { SigningKeyUnavailableError } from "../shared/errors.ts";
 import type { AsymmetricSigningAlgorithm } from "../shared/signing-algorithm.ts";
-import type { SecretVersion, SecretVersionReader, VersionStage } from "../shared/signing-secret.ts";
-import { fixedBackoff, StaleIfError } from "../shared/stale-if-error.ts";
+import {
+  staleIfSecretsManagerFails,
+  type SecretVersion,
+  type SecretVersionReader,
+  type VersionStage,
+} from "../shared/signing-secret.ts";
+import type { StaleIfError } from "../shared/stale-if-error.ts";
 
 export interface PublishedKeySet {
   readonly keys: readonly PublicJwk[];
@@ -65,12 +70,7 @@ export class PublishedKeys {
     this.#algorithm = algorithm;
     this.#maxAgeMs = options.maxAgeMs;
     this.#now = options.now ?? Date.now;
-    this.#sets = new StaleIfError(() => this.#fetch(), {
-      backoff: fixedBackoff(this.#maxAgeMs, this.#now),
-      isAnswer: (error) => error instanceof SigningKeyUnavailableError,
-      unavailable: (cause) =>
-        cause ?? new DependencyError("Secrets Manager is not read again for a few seconds after a failed read"),
-    });
+    this.#sets = staleIfSecretsManagerFails(() => this.#fetch(), this.#maxAgeMs, this.#now);
   }
 
   /** The keys, read again once the last read is `maxAgeMs` old. */

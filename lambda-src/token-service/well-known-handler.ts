@@ -5,11 +5,10 @@
  * and the token handler answers them with its JSON 404.
  */
 import type { ResponseHeaders } from "../shared/cors.ts";
-import { DependencyError, SigningKeyUnavailableError } from "../shared/errors.ts";
 import { errorResponse, type ProxyEvent, type ProxyResult } from "../shared/http.ts";
 import type { Logger } from "../shared/log.ts";
 import type { AsymmetricSigningAlgorithm } from "../shared/signing-algorithm.ts";
-import type { TokenServiceHandler } from "./handler.ts";
+import { errorToResponse, type TokenServiceHandler } from "./handler.ts";
 import type { PublishedKeys } from "./published-keys.ts";
 import {
   cacheControl,
@@ -65,17 +64,7 @@ export function createWellKnownHandler(dependencies: WellKnownDependencies): Tok
         headers,
       );
     } catch (error) {
-      if (error instanceof DependencyError || error instanceof SigningKeyUnavailableError) {
-        log("error", "dependency_failed", { code: error.code, message: error.message });
-        return errorResponse(
-          503,
-          "temporarily_unavailable",
-          "the service is temporarily unavailable; try again later",
-          headers,
-        );
-      }
-      log("error", "unexpected_error", { name: error instanceof Error ? error.name : typeof error });
-      return errorResponse(500, "server_error", "unexpected error", headers);
+      return errorToResponse(error, log, headers);
     }
   };
 }
